@@ -1,0 +1,10 @@
+/** The engine's public surface: the only module the LSP server, the CLI and the runner import. */
+export { lint, isRuleEnabled, resolveLintConfig, type LintOptions, type LintResult, type RuleFailure } from './linter';
+export { applyEdits, applyFixes, type FixOptions, type FixResult } from './fixer';
+export { noqaEdit, type UnusedDirective } from './suppressions';
+export { RULES, ruleByCode } from './rules';
+export { docsUrl, renderRuleDoc, DOCS_BASE_URL } from './docs';
+export { LineIndex, type Position, type RowColumn } from './positions';
+export { IncrementalDocument, type ContentChange } from './parse/document';
+export { DEFAULT_CONFIG, type LintConfig } from './config';
+export type { Applicability, Edit, Fix, Related, Rule, RuleMeta, Severity, Span, Violation } from './rule';

@@ -1,0 +1,101 @@
+import { DEFAULT_CONFIG, type LintConfig } from './config';
+import { buildFacts } from './facts/facts';
+import type { IncrementalDocument } from './parse/document';
+import { parse, syntaxErrorNodes, type SyntaxNode, type Tree } from './parse/tree';
+import { LineIndex } from './positions';
+import { RULES } from './rules';
+import type { Fix, Report, Rule, RuleContext, Span, Violation } from './rule';
+import { SemanticModel } from './semantic/model';
+import { applySuppressions, parseDirectives, type UnusedDirective } from './suppressions';
+
+export interface LintOptions {
+  /** A document whose (incrementally maintained) tree matches `text`. */
+  document?: IncrementalDocument;
+}
+
+export interface RuleFailure {
+  code: string;
+  message: string;
+}
+
+export interface LintResult {
+  /** Sorted by offset, then code. */
+  violations: Violation[];
+  syntaxErrors: Span[];
+  /** Directives (or codes in them) that suppressed nothing. */
+  unusedSuppressions: UnusedDirective[];
+  /** A rule that threw: its findings are missing, the others stand. */
+  ruleFailures: RuleFailure[];
+}
+
+export function resolveLintConfig(config: Partial<LintConfig> | undefined): LintConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    ...config,
+    learningRateThresholds: { ...DEFAULT_CONFIG.learningRateThresholds, ...config?.learningRateThresholds },
+    severity: { ...DEFAULT_CONFIG.severity, ...config?.severity },
+  };
+}
+
+export function isRuleEnabled(code: string, config: LintConfig): boolean {
+  const matches = (selector: string): boolean => code.startsWith(selector.toUpperCase()) || selector.toUpperCase() === 'ALL';
+  if (config.select && !config.select.some(matches)) return false;
+  return !config.ignore.some(matches);
+}
+
+/**
+ * The one entry point every face calls: parse, model, facts, rules, suppressions. The path names the
+ * file for the faces' sake; per-file settings are resolved into `config` before the call.
+ */
+export function lint(text: string, _path: string, config?: Partial<LintConfig>, options?: LintOptions): LintResult {
+  const resolved = resolveLintConfig(config);
+  const tree: Tree = options?.document && options.document.text === text ? options.document.tree() : parse(text);
+  const lines = options?.document && options.document.text === text ? options.document.lineIndex : new LineIndex(text);
+  const model = new SemanticModel(tree, text);
+  const facts = buildFacts(model);
+  const violations: Violation[] = [];
+  const ruleFailures: RuleFailure[] = [];
+  for (const rule of RULES) {
+    if (!isRuleEnabled(rule.meta.code, resolved)) continue;
+    try {
+      rule.check(contextFor(rule, text, model, facts, resolved, violations));
+    } catch (error) {
+      ruleFailures.push({ code: rule.meta.code, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  violations.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code) || a.end - b.end);
+  const { kept, unused } = applySuppressions(violations, parseDirectives(text, tree, lines), lines);
+  const syntaxErrors = syntaxErrorNodes(tree).map((node) => ({ start: node.startIndex, end: node.endIndex }));
+  return { violations: kept, syntaxErrors, unusedSuppressions: unused, ruleFailures };
+}
+
+function contextFor(
+  rule: Rule,
+  text: string,
+  model: SemanticModel,
+  facts: ReturnType<typeof buildFacts>,
+  config: LintConfig,
+  sink: Violation[],
+): RuleContext {
+  const { code, name } = rule.meta;
+  const severity = config.severity[code] ?? rule.meta.severity;
+  const seen = new Set<string>();
+  return {
+    text,
+    model,
+    facts,
+    settings: { learningRateThresholds: config.learningRateThresholds, clipping: config.clipping },
+    report(report: Report): void {
+      const span = isNode(report.node) ? { start: report.node.startIndex, end: report.node.endIndex } : report.node;
+      const key = `${span.start}:${span.end}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const fix: Fix | undefined = rule.meta.fix === 'none' ? undefined : report.fix?.();
+      sink.push({ code, name, severity, message: report.message, ...span, related: report.related ?? [], ...(fix ? { fix } : {}) });
+    },
+  };
+}
+
+function isNode(node: SyntaxNode | Span): node is SyntaxNode {
+  return 'startIndex' in node;
+}

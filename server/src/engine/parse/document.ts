@@ -1,0 +1,80 @@
+import { LineIndex, type Position } from '../positions';
+import { parse, type Point, type Tree } from './tree';
+
+/** An LSP content change: ranged (incremental) or the whole text. */
+export interface ContentChange {
+  range?: { start: Position; end: Position };
+  text: string;
+}
+
+/**
+ * A text plus its syntax tree, kept in step with edits: each change is applied to the old tree with
+ * `tree.edit`, and the reparse that reuses the unchanged subtrees happens lazily at the next `tree()`.
+ */
+export class IncrementalDocument {
+  private currentText: string;
+  private currentTree: Tree | undefined;
+  private treeIsStale = true;
+  private lines: LineIndex | undefined;
+
+  constructor(text: string) {
+    this.currentText = text;
+  }
+
+  get text(): string {
+    return this.currentText;
+  }
+
+  get lineIndex(): LineIndex {
+    this.lines ??= new LineIndex(this.currentText);
+    return this.lines;
+  }
+
+  applyChange(change: ContentChange): void {
+    if (!change.range) {
+      this.currentText = change.text;
+      this.currentTree = undefined;
+      this.treeIsStale = true;
+      this.lines = undefined;
+      return;
+    }
+    const lines = this.lineIndex;
+    const startIndex = lines.offsetAt(change.range.start);
+    const oldEndIndex = Math.max(startIndex, lines.offsetAt(change.range.end));
+    const startPosition = toPoint(lines.positionAt(startIndex));
+    const oldEndPosition = toPoint(lines.positionAt(oldEndIndex));
+    this.currentText = this.currentText.slice(0, startIndex) + change.text + this.currentText.slice(oldEndIndex);
+    this.lines = undefined;
+    if (this.currentTree) {
+      this.currentTree.edit({
+        startIndex,
+        oldEndIndex,
+        newEndIndex: startIndex + change.text.length,
+        startPosition,
+        oldEndPosition,
+        newEndPosition: endPointAfter(startPosition, change.text),
+      });
+    }
+    this.treeIsStale = true;
+  }
+
+  tree(): Tree {
+    if (!this.currentTree || this.treeIsStale) {
+      this.currentTree = parse(this.currentText, this.currentTree);
+      this.treeIsStale = false;
+    }
+    return this.currentTree;
+  }
+}
+
+function toPoint(position: Position): Point {
+  return { row: position.line, column: position.character };
+}
+
+function endPointAfter(start: Point, inserted: string): Point {
+  const lastNewline = inserted.lastIndexOf('\n');
+  if (lastNewline === -1) return { row: start.row, column: start.column + inserted.length };
+  let newlines = 0;
+  for (let i = inserted.indexOf('\n'); i !== -1; i = inserted.indexOf('\n', i + 1)) newlines++;
+  return { row: start.row + newlines, column: inserted.length - lastNewline - 1 };
+}
