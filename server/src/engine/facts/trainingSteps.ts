@@ -64,8 +64,9 @@ function classify(model: SemanticModel, optimizers: OptimizerFact[], call: CallF
     case 'clip_grad_norm_':
     case 'clip_grad_value_':
     case 'clip_grad_norm':
-      // Accelerate's and Fabric's `accelerator.clip_grad_norm_(...)` count as clipping too.
-      return call.qualifiedName === null || CLIP_FUNCTIONS.has(call.qualifiedName) ? 'clip' : null;
+      if (call.qualifiedName !== null) return CLIP_FUNCTIONS.has(call.qualifiedName) ? 'clip' : null;
+      // Accelerate's and Fabric's `accelerator.clip_grad_norm_(...)` count; a local function of that name does not.
+      return call.receiver !== null ? 'clip' : null;
     default:
       return null;
   }

@@ -19,6 +19,8 @@ export interface Binding {
   value?: SyntaxNode;
   /** For def/class bindings: the region they open. */
   region?: Region;
+  /** For `a, b = value`: the unpacked value and this name's position in the pattern. */
+  element?: { of: SyntaxNode; index: number };
 }
 
 /**
@@ -133,13 +135,17 @@ export class SemanticModel {
    * `torch.nn.utils.clip_grad_norm_` after `import torch`; null when nothing imported reaches it.
    */
   localNameFor(qualifiedName: string): string | null {
+    // Keras is also reachable as `tf.keras`.
+    const spellings = qualifiedName === 'keras' || qualifiedName.startsWith('keras.') ? [qualifiedName, `tensorflow.${qualifiedName}`] : [qualifiedName];
     let best: string | null = null;
     for (const bindings of this.scopeBindings.get(this.module)?.values() ?? []) {
       const binding = bindings[bindings.length - 1];
       const imported = binding?.kind === 'import' ? binding.qualifiedName : undefined;
       if (!binding || !imported) continue;
-      const candidate = qualifiedName === imported ? binding.name : qualifiedName.startsWith(`${imported}.`) ? binding.name + qualifiedName.slice(imported.length) : null;
-      if (candidate && (best === null || candidate.length < best.length)) best = candidate;
+      for (const spelling of spellings) {
+        const candidate = spelling === imported ? binding.name : spelling.startsWith(`${imported}.`) ? binding.name + spelling.slice(imported.length) : null;
+        if (candidate && (best === null || candidate.length < best.length)) best = candidate;
+      }
     }
     return best;
   }
@@ -203,7 +209,9 @@ export class SemanticModel {
 
   /** True when `node` is a name bound to the result of `parse_args()` / `parse_known_args()[0]`. */
   isParsedArguments(node: SyntaxNode): boolean {
-    const value = this.assignedValue(node);
+    const binding = node.type === 'identifier' ? this.lookup(node.text, node.startIndex) : undefined;
+    const unpacked = binding?.element?.index === 0 ? binding.element.of : null;
+    const value = this.assignedValue(node) ?? unpacked;
     if (!value) return false;
     const call = value.type === 'subscript' ? value.childForFieldName('value') : value;
     const callee = call?.type === 'call' ? call.childForFieldName('function') : null;
@@ -294,6 +302,16 @@ export class SemanticModel {
     }
     if (!left) return;
     const value = assignment.type === 'assignment' ? (right ?? undefined) : undefined;
+    if (value && ['pattern_list', 'tuple_pattern'].includes(left.type)) {
+      left.namedChildren.forEach((element, index) => {
+        if (element.type === 'identifier') {
+          this.addBinding(statement.region.scope, { name: element.text, kind: 'target', start: statement.node.startIndex, node: statement.node, element: { of: value, index } });
+        } else {
+          this.bindTargets(element, statement.region.scope, statement.node, undefined);
+        }
+      });
+      return;
+    }
     this.bindTargets(left, statement.region.scope, statement.node, value);
   }
 
