@@ -5,7 +5,7 @@ describe('applyFixes', () => {
   it('resolves overlapping fixes by re-linting until nothing is left (clip before backward + missing clip)', () => {
     const text =
       'import torch\nrnn = torch.nn.LSTM(4, 4)\nopt = torch.optim.Adam(rnn.parameters(), lr=1e-3)\nfor x in data:\n    torch.nn.utils.clip_grad_norm_(rnn.parameters(), 1.0)\n    loss = rnn(x)[0].sum()\n    loss.backward()\n    opt.step()\n';
-    const result = applyFixes(text, 't.py');
+    const result = applyFixes(text, 't.py', { select: ['NAN201', 'NAN202'] });
     expect(result.remaining.violations).toEqual([]);
     expect(result.fixed.map((violation) => violation.code)).toEqual(['NAN202']);
     expect(result.text).toContain('    loss.backward()\n    torch.nn.utils.clip_grad_norm_(rnn.parameters(), 1.0)\n    opt.step()\n');
@@ -13,7 +13,7 @@ describe('applyFixes', () => {
 
   it('applies only the requested codes', () => {
     const text = 'import torch\nrnn = torch.nn.LSTM(4, 4)\nopt = torch.optim.Adam(rnn.parameters(), lr=0.1)\nfor x in data:\n    rnn(x)[0].sum().backward()\n    opt.step()\n';
-    const result = applyFixes(text, 't.py', undefined, { codes: ['NAN301'] });
+    const result = applyFixes(text, 't.py', { select: ['NAN201', 'NAN301'] }, { codes: ['NAN301'] });
     expect(result.text).toContain('lr=1e-3');
     expect(result.remaining.violations.map((violation) => violation.code)).toEqual(['NAN201']);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyFixes, lint, LineIndex, type LintConfig, type Rule } from '../../server/src/engine';
+import { applyFixes, lint, LineIndex, type LintConfig, type Rule, type Violation } from '../../server/src/engine';
 import { parse, syntaxErrorNodes } from '../../server/src/engine/parse/tree';
 
 /** ESLint RuleTester semantics on vitest: valid cases report nothing; invalid cases report exactly `errors`. */
@@ -36,6 +36,16 @@ export function syntaxErrorCount(text: string): number {
   return syntaxErrorNodes(parse(text)).length;
 }
 
+/** The facts skip calls they cannot ask about; analysing every call must not change any finding. */
+export function expectSameAsExhaustive(text: string, config: Partial<LintConfig> | undefined, violations: Violation[]): void {
+  const exhaustive = lint(text, 'test.py', config, { exhaustiveCalls: true }).violations;
+  expect(violations.map(describeViolation)).toEqual(exhaustive.map(describeViolation));
+}
+
+function describeViolation(violation: Violation): string {
+  return `${violation.code}@${violation.start}-${violation.end}: ${violation.message}`;
+}
+
 export function ruleTester(rule: Rule, cases: { valid: (ValidCase | string)[]; invalid: InvalidCase[] }): void {
   const { code } = rule.meta;
   const only = (config?: Partial<LintConfig>): Partial<LintConfig> => ({ ...config, select: [code] });
@@ -47,6 +57,7 @@ export function ruleTester(rule: Rule, cases: { valid: (ValidCase | string)[]; i
           const result = lint(testCase.code, 'test.py', only(testCase.config));
           expect(result.ruleFailures).toEqual([]);
           expect(result.violations.map((violation) => violation.message)).toEqual([]);
+          expectSameAsExhaustive(testCase.code, only(testCase.config), result.violations);
         });
       }
     });
@@ -55,6 +66,7 @@ export function ruleTester(rule: Rule, cases: { valid: (ValidCase | string)[]; i
         it(title(testCase), () => {
           const result = lint(testCase.code, 'test.py', only(testCase.config));
           expect(result.ruleFailures).toEqual([]);
+          expectSameAsExhaustive(testCase.code, only(testCase.config), result.violations);
           const lines = new LineIndex(testCase.code);
           const actual = result.violations.map((violation) => {
             const { row, column } = lines.rowColumn(violation.start);

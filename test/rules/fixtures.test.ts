@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint, LineIndex } from '../../server/src/engine';
+import { expectSameAsExhaustive } from '../helpers/ruleTester';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'rules');
 
@@ -25,6 +26,7 @@ describe('rule fixtures', () => {
       const text = readFileSync(join(FIXTURES, file), 'utf8');
       const result = lint(text, file);
       expect(result.ruleFailures).toEqual([]);
+      expectSameAsExhaustive(text, undefined, result.violations);
       const lines = new LineIndex(text);
       const actual = result.violations.map((violation) => `${lines.rowColumn(violation.start).row}:${violation.code}`).sort();
       expect(actual).toEqual(expectedFindings(text));

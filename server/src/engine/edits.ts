@@ -29,9 +29,10 @@ export function ownLineIndentation(text: string, statementStart: number): string
   return /^[ \t]*$/.test(before) ? before : null;
 }
 
-/** The line ending the file already uses. */
+/** The line ending the file already uses (as its first line ends). */
 export function lineEnding(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  const firstNewline = text.indexOf('\n');
+  return firstNewline > 0 && text[firstNewline - 1] === '\r' ? '\r\n' : '\n';
 }
 
 /** Inserts `line` (without indentation or newline) as a new line before the statement at `statementStart`. */

@@ -11,6 +11,8 @@ import { applySuppressions, parseDirectives, type UnusedDirective } from './supp
 export interface LintOptions {
   /** A document whose (incrementally maintained) tree matches `text`. */
   document?: IncrementalDocument;
+  /** Analyse every call, not only those the facts can ask about (tests check the two agree). */
+  exhaustiveCalls?: boolean;
 }
 
 export interface RuleFailure {
@@ -52,7 +54,7 @@ export function lint(text: string, _path: string, config?: Partial<LintConfig>, 
   const tree: Tree = options?.document && options.document.text === text ? options.document.tree() : parse(text);
   const lines = options?.document && options.document.text === text ? options.document.lineIndex : new LineIndex(text);
   const model = new SemanticModel(tree, text);
-  const facts = buildFacts(model);
+  const facts = buildFacts(model, { exhaustive: options?.exhaustiveCalls === true });
   const violations: Violation[] = [];
   const ruleFailures: RuleFailure[] = [];
   for (const rule of RULES) {
@@ -91,7 +93,17 @@ function contextFor(
       if (seen.has(key)) return;
       seen.add(key);
       const fix: Fix | undefined = rule.meta.fix === 'none' ? undefined : report.fix?.();
-      sink.push({ code, name, severity, message: report.message, ...span, related: report.related ?? [], ...(fix ? { fix } : {}) });
+      const alternativeFixes = rule.meta.fix === 'none' ? [] : (report.alternativeFixes?.() ?? []);
+      sink.push({
+        code,
+        name,
+        severity,
+        message: report.message,
+        ...span,
+        related: report.related ?? [],
+        ...(fix ? { fix } : {}),
+        ...(alternativeFixes.length > 0 ? { alternativeFixes } : {}),
+      });
     },
   };
 }

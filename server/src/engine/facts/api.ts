@@ -147,3 +147,38 @@ export const TORCH_CLASSIFICATION_LOSSES = new Set([
 ]);
 
 export const SIGMOID_FUNCTIONS = new Set(['torch.sigmoid', 'torch.nn.functional.sigmoid', 'torch.special.expit']);
+
+/**
+ * Method and function names the facts ask about on objects they cannot resolve through imports
+ * (`optimizer.step()` on a parameter, `loss.mean().backward()`, `df.dropna()`). Calls through an imported
+ * name (`torch.…`, `np.…`, an aliased class) and through names assigned from them (`criterion(...)`) are
+ * collected anyway; any other call is skipped unless its name is here, which keeps a lint close to the
+ * cost of the parse. A fact that looks for a new method name adds it here (test/engine/calls.test.ts
+ * checks that the filtered calls give the same findings as all calls on every test input).
+ */
+export const CALL_NAMES_OF_INTEREST = new Set([
+  // training steps
+  'backward', 'manual_backward', 'step', 'zero_grad', 'unscale_', 'update', 'scale', 'scale_loss', 'closure',
+  'clip_grad_norm_', 'clip_grad_value_', 'clip_grad_norm', 'zero_', 'requires_grad_',
+  // Keras and GradientTape
+  'compile', 'fit', 'fit_generator', 'train_on_batch', 'gradient', 'apply_gradients', 'add', 'call',
+  // configuration
+  'add_argument', 'parse_args', 'parse_known_args', 'get',
+  // models and parameters
+  'parameters', 'named_parameters', 'modules', 'named_modules', 'children', 'named_children', 'apply', 'forward',
+  'to', 'cuda', 'cpu', 'train', 'eval', 'float', 'double', 'half', 'bfloat16', 'Sequential', 'Model', 'Module',
+  'uniform_', 'normal_', 'orthogonal_', 'xavier_uniform_', 'xavier_normal_', 'kaiming_uniform_', 'kaiming_normal_', 'constant_', 'zeros_', 'ones_',
+  // activations, logs and losses
+  'sigmoid', 'softmax', 'log_softmax', 'logsigmoid', 'log', 'log1p', 'log2', 'log10', 'exp', 'mean', 'sum',
+  'squeeze', 'unsqueeze', 'view', 'view_as', 'reshape', 'flatten', 'contiguous', 'permute', 'transpose', 'type',
+  'clamp', 'clamp_', 'clamp_min', 'clamp_min_', 'clip', 'clip_', 'clip_by_value', 'maximum', 'fmax',
+  // statistics and divisions
+  'std', 'var', 'norm', 'max', 'min', 'amax', 'amin', 'nanmax', 'nanmin', 'sqrt', 'reduce_std', 'reduce_max', 'reduce_min', 'ptp',
+  // data loading and missing values
+  'read_csv', 'read_parquet', 'read_excel', 'read_table', 'read_json', 'genfromtxt', 'loadtxt', 'values', 'to_numpy', 'astype',
+  'dropna', 'fillna', 'isna', 'isnull', 'isnan', 'is_nan', 'notna', 'notnull', 'nan_to_num', 'nan_to_num_', 'interpolate',
+  'ffill', 'bfill', 'isfinite', 'is_finite', 'fit_transform', 'transform', 'tensor', 'as_tensor', 'from_numpy', 'Tensor',
+  'FloatTensor', 'convert_to_tensor', 'TensorDataset', 'DataLoader', 'from_tensor_slices',
+  // mixed precision
+  'autocast', 'GradScaler',
+]);

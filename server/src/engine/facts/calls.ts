@@ -1,23 +1,32 @@
 import type { SyntaxNode } from '../parse/tree';
+import { CALL_NAMES_OF_INTEREST } from './api';
 import type { SemanticModel } from '../semantic/model';
 import type { Region, Statement } from '../semantic/outline';
 
-/** One call expression with what the facts ask of it; argument lists are read on first use. */
+/** One call expression with what the facts ask of it; the tree is asked only when a fact needs more. */
 export class CallFact {
-  readonly callee: SyntaxNode | null;
+  /** Cached: every read of a node's position crosses into the native binding. */
+  readonly start: number;
+  readonly end: number;
   private resolvedName: string | null | undefined;
+  private resolvedCallee: SyntaxNode | null | undefined;
   private argumentList: { positional: SyntaxNode[]; keywords: Map<string, SyntaxNode> } | undefined;
 
   constructor(
     readonly node: SyntaxNode,
     readonly statement: Statement,
     private readonly model: SemanticModel,
+    /** The callee as a dotted name (`['torch', 'optim', 'Adam']`), or null when it is an expression. */
+    private readonly chain: string[] | null,
+    private readonly methodName: string | null,
   ) {
-    this.callee = node.childForFieldName('function');
+    this.start = node.startIndex;
+    this.end = node.endIndex;
   }
 
-  get start(): number {
-    return this.node.startIndex;
+  get callee(): SyntaxNode | null {
+    if (this.resolvedCallee === undefined) this.resolvedCallee = this.node.childForFieldName('function');
+    return this.resolvedCallee;
   }
 
   get region(): Region {
@@ -26,16 +35,13 @@ export class CallFact {
 
   /** `torch.optim.Adam` for `optim.Adam(...)`; null for calls on local objects. */
   get qualifiedName(): string | null {
-    if (this.resolvedName === undefined) this.resolvedName = this.callee ? this.model.qualifiedName(this.callee) : null;
+    if (this.resolvedName === undefined) this.resolvedName = this.chain ? this.model.qualifiedNameOfChain(this.chain, this.start) : null;
     return this.resolvedName;
   }
 
   /** The called attribute or function name: `step` for `optimizer.step()`. */
   get method(): string | null {
-    if (!this.callee) return null;
-    if (this.callee.type === 'identifier') return this.callee.text;
-    if (this.callee.type === 'attribute') return this.callee.childForFieldName('attribute')?.text ?? null;
-    return null;
+    return this.methodName;
   }
 
   /** `optimizer` in `optimizer.step()`. */
@@ -83,18 +89,52 @@ export class CallFact {
   }
 }
 
-/** Every call in the file, in document order (an outer call before the calls in its arguments). */
-export function collectCalls(model: SemanticModel): CallFact[] {
-  const calls: CallFact[] = [];
+// A call through a dotted name: `torch.optim.Adam(`, `optimizer.step(`, `criterion(`.
+const NAMED_CALL = /(?<![\w.])([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(/g;
+// A method called on an expression: `loss.mean().backward(`, `x[:, 0].std(`.
+const METHOD_CALL = /[)\]]\s*\.\s*([A-Za-z_]\w*)\s*\(/g;
+
+export interface CollectOptions {
+  /** Collect every call, not only those the facts can ask about (for tests that check the filter). */
+  exhaustive?: boolean;
+}
+
+/**
+ * The calls the facts may ask about, in document order (an outer call before the calls in its callee
+ * and arguments): calls through framework names (model.frameworkNames()), calls of the file's own
+ * functions and classes, and calls of the names in CALL_NAMES_OF_INTEREST. Call sites are found in the text and confirmed in the tree, so the tree is
+ * asked only about these, not about every call in the file.
+ */
+export function collectCalls(model: SemanticModel, options: CollectOptions = {}): CallFact[] {
   const { text } = model;
-  // Statements are in document order, so one forward scan for '(' tells which can hold a call: far
-  // cheaper than asking the tree about statements that hold none.
-  let open = text.indexOf('(');
-  for (const statement of model.statements) {
-    while (open !== -1 && open < statement.start) open = text.indexOf('(', open + 1);
-    if (open === -1) break;
-    if (open >= statement.end) continue;
-    for (const node of statement.node.descendantsOfType('call')) calls.push(new CallFact(node, statement, model));
+  const everyCall = options.exhaustive === true || model.hasWildcardImport;
+  const frameworkNames = model.frameworkNames();
+  const definedNames = model.definedNames();
+  const interesting = (name: string | undefined): boolean =>
+    name !== undefined && (frameworkNames.has(name) || definedNames.has(name) || CALL_NAMES_OF_INTEREST.has(name));
+  const calls: CallFact[] = [];
+  const seen = new Set<number>();
+  const root = model.tree.rootNode;
+  const add = (openParen: number, chain: string[] | null, method: string | null): void => {
+    const paren = root.descendantForIndex(openParen, openParen + 1);
+    const argumentList = paren.type === '(' ? paren.parent : null;
+    const call = argumentList?.type === 'argument_list' || argumentList?.type === 'generator_expression' ? argumentList.parent : null;
+    if (call?.type !== 'call' || seen.has(openParen)) return;
+    const statement = model.statementAt(call.startIndex);
+    if (!statement) return;
+    seen.add(openParen);
+    calls.push(new CallFact(call, statement, model, chain, method));
+  };
+  for (const match of text.matchAll(NAMED_CALL)) {
+    const chain = match[1]!.split('.').map((part) => part.trim());
+    const method = chain[chain.length - 1]!;
+    if (everyCall || interesting(chain[0]) || interesting(method) || (chain[0] === 'self' && interesting(chain[1]))) {
+      add(match.index + match[0].length - 1, chain, method);
+    }
   }
-  return calls;
+  for (const match of text.matchAll(METHOD_CALL)) {
+    const method = match[1]!;
+    if (everyCall || interesting(method)) add(match.index + match[0].length - 1, null, method);
+  }
+  return calls.sort((a, b) => a.start - b.start || b.end - a.end);
 }

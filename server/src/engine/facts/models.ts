@@ -209,8 +209,8 @@ function originModel(
     if (binding?.kind === 'class' && binding.region) return classModels.get(binding.region);
     if (binding?.kind === 'def' && binding.region) {
       // A local builder function: the model it returns.
-      for (const statement of model.statements) {
-        if (statement.node.type !== 'return_statement' || statement.start < binding.region.start || statement.end > binding.region.end) continue;
+      for (const statement of model.statementsIn(binding.region)) {
+        if (statement.node.type !== 'return_statement') continue;
         const returned = statement.node.firstNamedChild;
         const found = returned ? next(returned) : undefined;
         if (found) return found;

@@ -8,6 +8,8 @@ import type { CallFact } from './calls';
 export interface OptimizerFact {
   /** The constructor call, or the string literal of `compile(optimizer="adam")`. */
   node: SyntaxNode;
+  start: number;
+  end: number;
   call: CallFact | null;
   family: OptimizerFamily;
   framework: 'pytorch' | 'keras';
@@ -32,6 +34,8 @@ export function collectOptimizers(calls: CallFact[]): OptimizerFact[] {
         const positionalLr = found.framework === 'pytorch' ? call.positional[1] : call.positional[0];
         optimizers.push({
           node: call.node,
+          start: call.start,
+          end: call.end,
           call,
           family: found.family,
           framework: found.framework,
@@ -47,6 +51,8 @@ export function collectOptimizers(calls: CallFact[]): OptimizerFact[] {
         // Hugging Face trains with AdamW unless told otherwise.
         optimizers.push({
           node: call.node,
+          start: call.start,
+          end: call.end,
           call,
           family: 'adamw',
           framework: 'pytorch',
@@ -66,6 +72,8 @@ export function collectOptimizers(calls: CallFact[]): OptimizerFact[] {
       if (argument && family) {
         optimizers.push({
           node: argument,
+          start: argument.startIndex,
+          end: argument.endIndex,
           call: null,
           family,
           framework: 'keras',
@@ -84,7 +92,9 @@ export function collectOptimizers(calls: CallFact[]): OptimizerFact[] {
 /** The optimizer an expression holds (`optimizer`, `self.opt`, a direct constructor call). */
 export function optimizerOf(model: SemanticModel, optimizers: OptimizerFact[], expression: SyntaxNode): OptimizerFact | undefined {
   const origin = model.origin(expression);
-  return optimizers.find((optimizer) => optimizer.node.startIndex === origin.startIndex && optimizer.node.endIndex === origin.endIndex);
+  const start = origin.startIndex;
+  const end = origin.endIndex;
+  return optimizers.find((optimizer) => optimizer.start === start && optimizer.end === end);
 }
 
 export function learningRateOf(model: SemanticModel, optimizer: OptimizerFact): Constant | null {

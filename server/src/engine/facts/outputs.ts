@@ -30,8 +30,11 @@ export interface OutputLayer {
 export function outputLayers(model: SemanticModel, facts: TrainingFacts): OutputLayer[] {
   const outputs: OutputLayer[] = [];
   const torchLoss = facts.calls.find((call) => call.qualifiedName !== null && TORCH_CLASSIFICATION_LOSSES.has(call.qualifiedName))?.qualifiedName ?? null;
-  const layerAt = (node: SyntaxNode | null): LayerFact | undefined =>
-    node ? facts.layers.find((layer) => layer.call.start === node.startIndex && layer.call.node.endIndex === node.endIndex) : undefined;
+  const layersByStart = new Map(facts.layers.map((layer) => [layer.call.start, layer]));
+  const layerAt = (node: SyntaxNode | null): LayerFact | undefined => {
+    const layer = node ? layersByStart.get(node.startIndex) : undefined;
+    return layer && node && layer.call.end === node.endIndex ? layer : undefined;
+  };
 
   for (const fact of facts.models) {
     if (fact.kind === 'keras-sequential' || fact.kind === 'torch-sequential') {
@@ -105,8 +108,9 @@ function torchActivationLayer(layer: LayerFact): OutputActivation | null {
 function returnedExpressions(model: SemanticModel, fact: ModelFact, method: string): SyntaxNode[] {
   const methodRegion = model.outline.regions.find((region) => region.kind === 'function' && region.name === method && region.parent === fact.region);
   if (!methodRegion) return [];
-  return model.statements
-    .filter((statement) => statement.node.type === 'return_statement' && statement.start >= methodRegion.start && statement.end <= methodRegion.end)
+  return model
+    .statementsIn(methodRegion)
+    .filter((statement) => statement.node.type === 'return_statement')
     .map((statement) => statement.node.firstNamedChild)
     .filter((node): node is SyntaxNode => node !== null);
 }

@@ -2,6 +2,7 @@ import { replaceNode } from '../edits';
 import type { OptimizerFact } from '../facts/facts';
 import type { SyntaxNode } from '../parse/tree';
 import type { Constant } from '../semantic/constants';
+import type { SemanticModel } from '../semantic/model';
 import { defineRule, type Edit } from '../rule';
 import { formatNumber } from '../messages';
 
@@ -37,7 +38,7 @@ export default defineRule({
       ],
     },
   },
-  check({ model, facts, settings, text, report }) {
+  check({ model, facts, settings, report }) {
     for (const optimizer of facts.optimizers) {
       const argument = optimizer.learningRate;
       if (!argument) continue;
@@ -60,7 +61,7 @@ export default defineRule({
         fix: () => ({
           title: `Set \`${keywordName}=${replacement}\``,
           applicability: 'safe',
-          edits: [learningRateEdit(text, optimizer, argument, rate, replacement)],
+          edits: [learningRateEdit(model, optimizer, argument, rate, replacement)],
         }),
       });
     }
@@ -68,17 +69,17 @@ export default defineRule({
 });
 
 /** Edit the definition only when this optimizer is its only user; otherwise the argument at the call. */
-function learningRateEdit(text: string, optimizer: OptimizerFact, argument: SyntaxNode, rate: Constant, replacement: string): Edit {
-  if (rate.definitions.length === 1 && isOnlyUse(text, argument, optimizer)) return replaceNode(rate.node, replacement);
+function learningRateEdit(model: SemanticModel, optimizer: OptimizerFact, argument: SyntaxNode, rate: Constant, replacement: string): Edit {
+  if (rate.definitions.length === 1 && isOnlyUse(model, argument, optimizer)) return replaceNode(rate.node, replacement);
   return replaceNode(argument, replacement);
 }
 
-function isOnlyUse(text: string, argument: SyntaxNode, optimizer: OptimizerFact): boolean {
+function isOnlyUse(model: SemanticModel, argument: SyntaxNode, optimizer: OptimizerFact): boolean {
   // `LR` or `args.lr`: the name the value travels under must appear exactly once besides its definition.
   const name = argument.type === 'identifier' ? argument.text : argument.type === 'attribute' ? argument.childForFieldName('attribute')?.text : undefined;
   if (!name || !optimizer.call) return false;
-  const pattern = argument.type === 'identifier' ? new RegExp(`(?<![\\w.])${name}\\b`, 'g') : new RegExp(`\\.${name}\\b|["']--?${name.replace(/_/g, '[-_]')}["']|\\bdest\\s*=\\s*["']${name}["']`, 'g');
-  const uses = [...text.matchAll(pattern)].length;
+  const pattern = argument.type === 'identifier' ? new RegExp(`(?<![\\w.])${name}\\b`) : new RegExp(`\\.${name}\\b|["']--?${name.replace(/_/g, '[-_]')}["']|\\bdest\\s*=\\s*["']${name}["']`);
+  const uses = model.occurrences(pattern);
   // Identifier: the definition and this use. Attribute: the argparse option string and this use.
   return uses === 2;
 }

@@ -7,12 +7,12 @@ export type BindingKind = 'import' | 'assign' | 'def' | 'class' | 'param' | 'tar
 
 /** A name bound in a scope: by an import, an assignment, a def/class, a parameter or a loop/with target. */
 export interface Binding {
-  name: string;
-  kind: BindingKind;
+  readonly name: string;
+  readonly kind: BindingKind;
   /** Where the binding happens (for ordering against uses). */
-  start: number;
+  readonly start: number;
   /** The statement (or def/class/parameter node) that binds. */
-  node: SyntaxNode;
+  readonly node: SyntaxNode;
   /** For imports: the canonical qualified name the local name stands for. */
   qualifiedName?: string;
   /** For plain assignments `name = value`: the value expression. */
@@ -35,6 +35,10 @@ export class SemanticModel {
   private readonly wildcardModules: string[] = [];
   private readonly constantCache = new Map<number, Constant | null>();
   private argparseDefaults: Map<string, SyntaxNode> | undefined;
+  private readonly occurrenceCache = new Map<string, number>();
+  /** `name = value` and `self.name = value` bindings in document order. */
+  private readonly valueAssignments: LazyBinding[] = [];
+  private vocabulary: Set<string> | undefined;
 
   constructor(
     readonly tree: Tree,
@@ -55,6 +59,33 @@ export class SemanticModel {
 
   statementAt(offset: number): Statement | undefined {
     return statementAt(this.outline, offset);
+  }
+
+  /** The statements inside a region, found by binary search (statements are in document order). */
+  statementsIn(region: Region): Statement[] {
+    const { statements } = this;
+    let low = 0;
+    let high = statements.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (statements[mid]!.start < region.start) low = mid + 1;
+      else high = mid;
+    }
+    const inside: Statement[] = [];
+    for (let i = low; i < statements.length && statements[i]!.end <= region.end; i++) inside.push(statements[i]!);
+    return inside;
+  }
+
+  /** How often a pattern occurs in the text; cached, since rules ask about the same names repeatedly. */
+  occurrences(pattern: RegExp): number {
+    const key = pattern.source;
+    let count = this.occurrenceCache.get(key);
+    if (count === undefined) {
+      count = 0;
+      for (const _ of this.text.matchAll(new RegExp(pattern.source, 'g'))) count++;
+      this.occurrenceCache.set(key, count);
+    }
+    return count;
   }
 
   /** The innermost region (loop, function, class or module) around `offset`. */
@@ -150,6 +181,52 @@ export class SemanticModel {
     return best;
   }
 
+  /** True when a `from module import *` makes any bare name a possible API. */
+  get hasWildcardImport(): boolean {
+    return this.wildcardModules.length > 0;
+  }
+
+  /**
+   * Names that can hold framework values: every imported name, and every name (or `self` attribute)
+   * assigned, directly or through other such names, from an expression that starts with one
+   * (`criterion = nn.MSELoss()`, `self.rnn = nn.LSTM(...)`, `loss = criterion(out, y)`).
+   */
+  frameworkNames(): Set<string> {
+    if (this.vocabulary) return this.vocabulary;
+    const names = new Set<string>();
+    for (const scopeNames of this.scopeBindings.values()) {
+      for (const [name, bindings] of scopeNames) if (bindings.some((binding) => binding.kind === 'import')) names.add(name);
+    }
+    for (const binding of this.valueAssignments) {
+      VALUE_ROOT.lastIndex = binding.valueStart;
+      const root = VALUE_ROOT.exec(this.text)?.[1];
+      if (root && (names.has(root) || (root === 'self' && names.has(VALUE_ROOT.exec(this.text)?.[1] ?? '')))) names.add(binding.name);
+    }
+    this.vocabulary = names;
+    return names;
+  }
+
+  /** Names of the functions and classes the file defines (calls of them carry data across functions). */
+  definedNames(): Set<string> {
+    const names = new Set<string>();
+    for (const region of this.outline.regions) if (region.name) names.add(region.name);
+    return names;
+  }
+
+  /** `qualifiedName` for a callee written as a dotted name (`['nn', 'LSTM']`), without asking the tree. */
+  qualifiedNameOfChain(chain: string[], at: number): string | null {
+    const root = chain[0];
+    if (!root) return null;
+    const binding = this.lookup(root, at);
+    let base: string | null;
+    if (binding) base = binding.kind === 'import' ? (binding.qualifiedName ?? null) : null;
+    else base = this.wildcardModules[0] ? `${this.wildcardModules[0]}.${root}` : null;
+    if (base === null) return null;
+    let name = canonicalQualifiedName(base);
+    for (let i = 1; i < chain.length; i++) name = canonicalQualifiedName(`${name}.${chain[i]}`);
+    return name;
+  }
+
   /** The expression a name was last assigned from, as seen at the use (null for parameters, imports, ...). */
   assignedValue(node: SyntaxNode): SyntaxNode | null {
     if (node.type === 'identifier') return this.lookup(node.text, node.startIndex)?.value ?? null;
@@ -231,8 +308,14 @@ export class SemanticModel {
     let names = this.scopeBindings.get(scope);
     if (!names) this.scopeBindings.set(scope, (names = new Map()));
     const list = names.get(binding.name);
-    if (list) list.push(binding);
-    else names.set(binding.name, [binding]);
+    if (!list) {
+      names.set(binding.name, [binding]);
+      return;
+    }
+    // Def/class bindings are added before statement bindings: keep each list sorted by start.
+    let index = list.length;
+    while (index > 0 && list[index - 1]!.start > binding.start) index--;
+    list.splice(index, 0, binding);
   }
 
   private bindRegion(region: Region): void {
@@ -259,60 +342,100 @@ export class SemanticModel {
   }
 
   private bindStatement(statement: Statement): void {
-    const { node } = statement;
     const scope = statement.region.scope;
-    switch (node.type) {
+    switch (statement.type) {
       case 'import_statement':
-      case 'import_from_statement':
+      case 'import_from_statement': {
+        const { node } = statement;
         for (const imported of importBindings(node)) {
           if (imported.wildcard) this.wildcardModules.push(imported.qualifiedName);
-          else this.addBinding(scope, { name: imported.name, kind: 'import', start: node.startIndex, node, qualifiedName: imported.qualifiedName });
+          else this.addBinding(scope, { name: imported.name, kind: 'import', start: statement.start, node, qualifiedName: imported.qualifiedName });
         }
-        return;
-      case 'expression_statement': {
-        const first = node.firstNamedChild;
-        if (first?.type === 'assignment' || first?.type === 'augmented_assignment') this.bindAssignment(first, statement);
         return;
       }
-      default:
-        // The target of a `for` or a `with ... as` is a header leaf of the outline.
-        if (statement.region.kind === 'loop' && statement.region.node.childForFieldName('left')?.startIndex === node.startIndex) {
-          this.bindTargets(node, statement.region.scope, node, undefined);
-        } else if (node.type === 'with_clause') {
-          for (const item of node.namedChildren) {
-            const value = item.childForFieldName('value');
-            if (value?.type === 'as_pattern') {
-              const target = value.childForFieldName('alias') ?? value.lastNamedChild;
-              if (target) this.bindTargets(target, scope, node, undefined);
-            }
+      case 'expression_statement':
+        this.bindAssignment(statement);
+        return;
+      case 'with_clause':
+        for (const item of statement.node.namedChildren) {
+          const value = item.childForFieldName('value');
+          if (value?.type === 'as_pattern') {
+            const target = value.childForFieldName('alias') ?? value.lastNamedChild;
+            if (target) this.bindTargets(target, scope, statement.node, undefined);
           }
         }
+        return;
+      default:
+        // The target of a `for` binds names too.
+        if (statement.field === 'left') this.bindTargets(statement.node, scope, statement.node, undefined);
     }
   }
 
-  private bindAssignment(assignment: SyntaxNode, statement: Statement): void {
-    const left = assignment.childForFieldName('left');
+  /**
+   * Binds the targets of `name = value`, `a, b = value`, `self.x = value` and `x += 1`. The targets are
+   * read from the text (the statement starts at its first target), the value node only when asked for.
+   */
+  private bindAssignment(statement: Statement): void {
+    ASSIGNMENT.lastIndex = statement.start;
+    const assignment = ASSIGNMENT.exec(this.text);
+    const scope = statement.region.scope;
+    if (!assignment) {
+      AUGMENTED_ASSIGNMENT.lastIndex = statement.start;
+      const augmented = AUGMENTED_ASSIGNMENT.exec(this.text);
+      if (augmented) this.addBinding(scope, new LazyBinding(augmented[1]!, 'target', statement, null));
+      return;
+    }
+    const targets = assignment[1]!.split(',').map((target) => target.trim());
+    if (CHAINED_ASSIGNMENT.test(this.text.slice(assignment.index + assignment[0].length, statement.end))) {
+      // `a = b = value` is rare: read it from the tree.
+      const first = statement.node.firstNamedChild;
+      if (first?.type === 'assignment') this.bindChain(first, statement);
+      return;
+    }
+    if (targets.length === 1) {
+      this.bindTarget(targets[0]!, scope, statement, assignment.index + assignment[0].length);
+      return;
+    }
+    targets.forEach((target, index) => {
+      if (/^[A-Za-z_]\w*$/.test(target)) this.addBinding(scope, new LazyBinding(target, 'target', statement, null, index));
+    });
+  }
+
+  private bindChain(assignment: SyntaxNode, statement: Statement): void {
     let right = assignment.childForFieldName('right');
-    // `a = b = value`: every target gets the innermost value.
+    const left = assignment.childForFieldName('left');
     while (right?.type === 'assignment') {
       const target = right.childForFieldName('left');
       const inner = right.childForFieldName('right');
       if (target && inner) this.bindTargets(target, statement.region.scope, statement.node, innermostValue(inner));
       right = inner;
     }
-    if (!left) return;
-    const value = assignment.type === 'assignment' ? (right ?? undefined) : undefined;
-    if (value && ['pattern_list', 'tuple_pattern'].includes(left.type)) {
-      left.namedChildren.forEach((element, index) => {
-        if (element.type === 'identifier') {
-          this.addBinding(statement.region.scope, { name: element.text, kind: 'target', start: statement.node.startIndex, node: statement.node, element: { of: value, index } });
-        } else {
-          this.bindTargets(element, statement.region.scope, statement.node, undefined);
-        }
-      });
+    if (left) this.bindTargets(left, statement.region.scope, statement.node, right ? innermostValue(right) : undefined);
+  }
+
+  private bindTarget(target: string, scope: Region, statement: Statement, valueStart: number): void {
+    const dot = target.indexOf('.');
+    if (dot === -1) {
+      const binding = new LazyBinding(target, 'assign', statement, assignedRight, undefined, valueStart);
+      this.valueAssignments.push(binding);
+      this.addBinding(scope, binding);
       return;
     }
-    this.bindTargets(left, statement.region.scope, statement.node, value);
+    if (target.slice(0, dot) !== 'self') return;
+    let classRegion: Region | null = scope;
+    while (classRegion && classRegion.kind !== 'class') classRegion = classRegion.parent;
+    if (!classRegion) return;
+    const binding = new LazyBinding(target.slice(dot + 1), 'assign', statement, assignedRight, undefined, valueStart);
+    this.valueAssignments.push(binding);
+    this.addClassAttribute(classRegion, binding);
+  }
+
+  private addClassAttribute(classRegion: Region, binding: Binding): void {
+    let attributes = this.classAttributes.get(classRegion);
+    if (!attributes) this.classAttributes.set(classRegion, (attributes = new Map()));
+    const list = attributes.get(binding.name);
+    if (list) list.push(binding);
+    else attributes.set(binding.name, [binding]);
   }
 
   private bindTargets(target: SyntaxNode, scope: Region, statementNode: SyntaxNode, value: SyntaxNode | undefined): void {
@@ -326,12 +449,7 @@ export class SemanticModel {
       let classRegion: Region | null = scope;
       while (classRegion && classRegion.kind !== 'class') classRegion = classRegion.parent;
       if (object?.text === 'self' && attribute && classRegion) {
-        let attributes = this.classAttributes.get(classRegion);
-        if (!attributes) this.classAttributes.set(classRegion, (attributes = new Map()));
-        const binding: Binding = { name: attribute.text, kind: value ? 'assign' : 'target', start: statementNode.startIndex, node: statementNode, ...(value ? { value } : {}) };
-        const list = attributes.get(attribute.text);
-        if (list) list.push(binding);
-        else attributes.set(attribute.text, [binding]);
+        this.addClassAttribute(classRegion, { name: attribute.text, kind: value ? 'assign' : 'target', start: statementNode.startIndex, node: statementNode, ...(value ? { value } : {}) });
       }
       return;
     }
@@ -341,17 +459,73 @@ export class SemanticModel {
   }
 }
 
+// The targets at the start of an assignment statement: `x`, `self.x`, `a, b` (with an optional annotation).
+const ASSIGNMENT = /([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*(?::[^=\n]*)?=(?!=)/y;
+const AUGMENTED_ASSIGNMENT = /([A-Za-z_]\w*)[ \t]*(?:\+|-|\*\*|\*|\/\/|\/|%|@|&|\||\^|>>|<<)=/y;
+// The first name of an assigned value, and after it the attribute of `self.x`.
+const VALUE_ROOT = /\s*([A-Za-z_]\w*)(?:\s*\.\s*)?/y;
+// A second top-level `=` after the first target: `a = b = value` (keyword arguments sit inside brackets).
+const CHAINED_ASSIGNMENT = /^[ \t]*[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*=(?!=)/;
+
+/** A binding whose statement and value nodes are looked up in the tree only when a rule follows it. */
+class LazyBinding implements Binding {
+  readonly start: number;
+  private resolvedValue: SyntaxNode | null | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly kind: BindingKind,
+    private readonly statement: Statement,
+    private readonly valueOf: ((statement: SyntaxNode) => SyntaxNode | null) | null,
+    private readonly elementIndex?: number,
+    /** Where the assigned value's text begins (after the `=`). */
+    readonly valueStart = -1,
+  ) {
+    this.start = statement.start;
+  }
+
+  get node(): SyntaxNode {
+    return this.statement.node;
+  }
+
+  get value(): SyntaxNode | undefined {
+    if (!this.valueOf) return undefined;
+    if (this.resolvedValue === undefined) this.resolvedValue = this.valueOf(this.statement.node);
+    return this.resolvedValue ?? undefined;
+  }
+
+  get element(): { of: SyntaxNode; index: number } | undefined {
+    if (this.elementIndex === undefined) return undefined;
+    const of = assignedRight(this.statement.node);
+    return of ? { of, index: this.elementIndex } : undefined;
+  }
+}
+
+/** The value of the assignment an expression statement holds. */
+function assignedRight(statement: SyntaxNode): SyntaxNode | null {
+  const assignment = statement.firstNamedChild;
+  return assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
+}
+
 function innermostValue(node: SyntaxNode): SyntaxNode {
   let current = node;
   while (current.type === 'assignment') current = current.childForFieldName('right') ?? current;
   return current;
 }
 
-/** The last binding at or before `at`; a use before any binding (a later def) sees the last one. */
+/**
+ * The last binding at or before `at` (bindings are kept sorted by start); a use before any binding
+ * (a function defined later in the file) sees the last one.
+ */
 function reaching(bindings: Binding[], at: number): Binding | undefined {
-  let result: Binding | undefined;
-  for (const binding of bindings) if (binding.start <= at) result = binding;
-  return result ?? bindings[bindings.length - 1];
+  let low = 0;
+  let high = bindings.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (bindings[mid]!.start <= at) low = mid + 1;
+    else high = mid;
+  }
+  return low > 0 ? bindings[low - 1] : bindings[bindings.length - 1];
 }
 
 function argparseArgument(call: SyntaxNode): { destination: string; defaultValue: SyntaxNode } | null {

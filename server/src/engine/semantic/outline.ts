@@ -1,4 +1,4 @@
-import type { SyntaxNode, Tree } from '../parse/tree';
+import type { SyntaxNode, Tree, TreeCursor } from '../parse/tree';
 
 export type RegionKind = 'module' | 'function' | 'class' | 'loop';
 
@@ -18,12 +18,29 @@ export interface Region {
 /**
  * A statement, or a header part of a compound statement (a `for` target, an `if` condition, a `with`
  * clause): the leaves of the outline. Every expression in the file lies inside exactly one of them.
+ * The syntax node is fetched on first use: most statements are only ever located, never inspected.
  */
-export interface Statement {
-  node: SyntaxNode;
-  start: number;
-  end: number;
-  region: Region;
+export class Statement {
+  private resolved: SyntaxNode | undefined;
+
+  constructor(
+    readonly type: string,
+    readonly start: number,
+    readonly end: number,
+    readonly region: Region,
+    /** The field this leaf fills in its compound statement (`left` for a `for` target), else null. */
+    readonly field: string | null,
+    private readonly descendantIndex: number,
+    private readonly cursor: TreeCursor,
+  ) {}
+
+  get node(): SyntaxNode {
+    if (!this.resolved) {
+      this.cursor.gotoDescendant(this.descendantIndex);
+      this.resolved = this.cursor.currentNode;
+    }
+    return this.resolved;
+  }
 }
 
 export interface Outline {
@@ -83,6 +100,7 @@ export function buildOutline(tree: Tree): Outline {
   const stack: { region: Region; depth: number }[] = [{ region: module, depth: 0 }];
 
   const cursor = tree.walk();
+  const lazyNodes = tree.walk();
   let depth = 0;
   for (;;) {
     const type = cursor.nodeType;
@@ -109,7 +127,9 @@ export function buildOutline(tree: Tree): Outline {
         continue;
       }
     } else if (cursor.nodeIsNamed && type !== 'comment') {
-      statements.push({ node: cursor.currentNode, start: cursor.startIndex, end: cursor.endIndex, region: current });
+      // Only the header parts of loops and `with` need their field (a `for` target binds names).
+      const field = current.kind === 'loop' && stack[stack.length - 1]!.depth === depth - 1 ? cursor.currentFieldName : null;
+      statements.push(new Statement(type, cursor.startIndex, cursor.endIndex, current, field || null, cursor.currentDescendantIndex, lazyNodes));
     }
     for (;;) {
       if (cursor.gotoNextSibling()) {
