@@ -158,27 +158,35 @@ export const SIGMOID_FUNCTIONS = new Set(['torch.sigmoid', 'torch.nn.functional.
  */
 export const CALL_NAMES_OF_INTEREST = new Set([
   // training steps
-  'backward', 'manual_backward', 'step', 'zero_grad', 'unscale_', 'update', 'scale', 'scale_loss', 'closure',
-  'clip_grad_norm_', 'clip_grad_value_', 'clip_grad_norm', 'zero_', 'requires_grad_',
+  'backward', 'manual_backward', 'step', 'zero_grad', 'unscale_', 'scale', 'scale_loss',
+  'clip_grad_norm_', 'clip_grad_value_', 'clip_grad_norm', 'zero_',
   // Keras and GradientTape
-  'compile', 'fit', 'fit_generator', 'train_on_batch', 'gradient', 'apply_gradients', 'add', 'call',
+  'compile', 'fit', 'fit_generator', 'train_on_batch', 'gradient', 'apply_gradients', 'add',
   // configuration
-  'add_argument', 'parse_args', 'parse_known_args', 'get',
-  // models and parameters
-  'parameters', 'named_parameters', 'modules', 'named_modules', 'children', 'named_children', 'apply', 'forward',
-  'to', 'cuda', 'cpu', 'train', 'eval', 'float', 'double', 'half', 'bfloat16', 'Sequential', 'Model', 'Module',
-  'uniform_', 'normal_', 'orthogonal_', 'xavier_uniform_', 'xavier_normal_', 'kaiming_uniform_', 'kaiming_normal_', 'constant_', 'zeros_', 'ones_',
+  'add_argument', 'parse_args', 'parse_known_args',
+  // models, parameters and initialisation
+  'parameters', 'named_parameters', 'modules', 'named_modules', 'children', 'named_children', 'apply',
+  'uniform_', 'normal_', 'orthogonal_', 'xavier_uniform_', 'xavier_normal_', 'kaiming_uniform_', 'kaiming_normal_',
+  'zeros_', 'ones_', 'constant_', 'eye_', 'dirac_', 'trunc_normal_', 'sparse_',
   // activations, logs and losses
-  'sigmoid', 'softmax', 'log_softmax', 'logsigmoid', 'log', 'log1p', 'log2', 'log10', 'exp', 'mean', 'sum',
-  'squeeze', 'unsqueeze', 'view', 'view_as', 'reshape', 'flatten', 'contiguous', 'permute', 'transpose', 'type',
-  'clamp', 'clamp_', 'clamp_min', 'clamp_min_', 'clip', 'clip_', 'clip_by_value', 'maximum', 'fmax',
-  // statistics and divisions
-  'std', 'var', 'norm', 'max', 'min', 'amax', 'amin', 'nanmax', 'nanmin', 'sqrt', 'reduce_std', 'reduce_max', 'reduce_min', 'ptp',
+  'sigmoid', 'softmax', 'log_softmax', 'logsigmoid', 'log_sigmoid', 'expit', 'log',
+  'cross_entropy', 'nll_loss', 'binary_cross_entropy', 'binary_cross_entropy_with_logits',
+  'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'categorical_focal_crossentropy', 'binary_focal_crossentropy',
+  'clip_by_global_norm', 'clip_by_norm', 'clip_by_value',
+  // statistics
+  'std', 'var', 'norm', 'nanstd', 'nanvar', 'reduce_std', 'reduce_variance', 'reduce_euclidean_norm', 'vector_norm', 'ptp', 'sqrt',
   // data loading and missing values
-  'read_csv', 'read_parquet', 'read_excel', 'read_table', 'read_json', 'genfromtxt', 'loadtxt', 'values', 'to_numpy', 'astype',
+  'read_csv', 'read_parquet', 'read_excel', 'read_table', 'read_json', 'genfromtxt', 'loadtxt',
   'dropna', 'fillna', 'isna', 'isnull', 'isnan', 'is_nan', 'notna', 'notnull', 'nan_to_num', 'nan_to_num_', 'interpolate',
-  'ffill', 'bfill', 'isfinite', 'is_finite', 'fit_transform', 'transform', 'tensor', 'as_tensor', 'from_numpy', 'Tensor',
-  'FloatTensor', 'convert_to_tensor', 'TensorDataset', 'DataLoader', 'from_tensor_slices',
+  'ffill', 'bfill', 'isfinite', 'is_finite', 'tensor', 'as_tensor', 'from_numpy', 'convert_to_tensor', 'from_tensor_slices', 'from_tensors',
   // mixed precision
-  'autocast', 'GradScaler',
+  'autocast',
 ]);
+
+/**
+ * A call through an imported name matters when it constructs something (`nn.LSTM(...)`, `Adam(...)`:
+ * a capitalised name) or calls a function of CALL_NAMES_OF_INTEREST; `torch.manual_seed(0)` does not.
+ */
+export function isQualifiedCallOfInterest(leaf: string): boolean {
+  return CALL_NAMES_OF_INTEREST.has(leaf) || /^[A-Z]/.test(leaf);
+}

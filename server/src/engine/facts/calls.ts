@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../parse/tree';
-import { CALL_NAMES_OF_INTEREST } from './api';
+import { CALL_NAMES_OF_INTEREST, isQualifiedCallOfInterest } from './api';
 import type { SemanticModel } from '../semantic/model';
 import type { Region, Statement } from '../semantic/outline';
 
@@ -101,8 +101,9 @@ export interface CollectOptions {
 
 /**
  * The calls the facts may ask about, in document order (an outer call before the calls in its callee
- * and arguments): calls through framework names (model.frameworkNames()), calls of the file's own
- * functions and classes, and calls of the names in CALL_NAMES_OF_INTEREST. Call sites are found in the text and confirmed in the tree, so the tree is
+ * and arguments): constructors and functions of interest reached through an import, calls of names
+ * holding framework objects (model.frameworkNames()) and of the file's own functions and classes, and
+ * methods named in CALL_NAMES_OF_INTEREST. Call sites are found in the text and confirmed in the tree, so the tree is
  * asked only about these, not about every call in the file.
  */
 export function collectCalls(model: SemanticModel, options: CollectOptions = {}): CallFact[] {
@@ -110,16 +111,27 @@ export function collectCalls(model: SemanticModel, options: CollectOptions = {})
   const everyCall = options.exhaustive === true || model.hasWildcardImport;
   const frameworkNames = model.frameworkNames();
   const definedNames = model.definedNames();
-  const interesting = (name: string | undefined): boolean =>
-    name !== undefined && (frameworkNames.has(name) || definedNames.has(name) || CALL_NAMES_OF_INTEREST.has(name));
+  const importedNames = model.importedNames();
+  // A call through an imported module or class counts when its leaf is of interest; calling a name that
+  // holds a framework object (`criterion(...)`) or the file's own function always does; any other
+  // method call counts when its name is of interest.
+  const interestingRoot = (chain: string[]): boolean => {
+    const root = chain[0]!;
+    if (importedNames.has(root)) return isQualifiedCallOfInterest(chain[chain.length - 1]!);
+    // Calling the object itself: `criterion(out, y)`, `self.rnn(x)`, `build_model()`.
+    const called = root === 'self' && chain.length === 2 ? chain[1]! : chain.length === 1 ? root : null;
+    return called !== null && (frameworkNames.has(called) || definedNames.has(called));
+  };
   const calls: CallFact[] = [];
   const seen = new Set<number>();
   const root = model.tree.rootNode;
   const add = (openParen: number, chain: string[] | null, method: string | null): void => {
-    const paren = root.descendantForIndex(openParen, openParen + 1);
-    const argumentList = paren.type === '(' ? paren.parent : null;
-    const call = argumentList?.type === 'argument_list' || argumentList?.type === 'generator_expression' ? argumentList.parent : null;
-    if (call?.type !== 'call' || seen.has(openParen)) return;
+    if (seen.has(openParen)) return;
+    // The smallest named node around a call's `(` is its argument list; in a string or a `def` it is not.
+    const argumentList = root.namedDescendantForIndex(openParen, openParen + 1);
+    if (argumentList.startIndex !== openParen || (argumentList.type !== 'argument_list' && argumentList.type !== 'generator_expression')) return;
+    const call = argumentList.parent;
+    if (call?.type !== 'call') return;
     const statement = model.statementAt(call.startIndex);
     if (!statement) return;
     seen.add(openParen);
@@ -128,13 +140,13 @@ export function collectCalls(model: SemanticModel, options: CollectOptions = {})
   for (const match of text.matchAll(NAMED_CALL)) {
     const chain = match[1]!.split('.').map((part) => part.trim());
     const method = chain[chain.length - 1]!;
-    if (everyCall || interesting(chain[0]) || interesting(method) || (chain[0] === 'self' && interesting(chain[1]))) {
+    if (everyCall || CALL_NAMES_OF_INTEREST.has(method) || interestingRoot(chain)) {
       add(match.index + match[0].length - 1, chain, method);
     }
   }
   for (const match of text.matchAll(METHOD_CALL)) {
     const method = match[1]!;
-    if (everyCall || interesting(method)) add(match.index + match[0].length - 1, null, method);
+    if (everyCall || CALL_NAMES_OF_INTEREST.has(method)) add(match.index + match[0].length - 1, null, method);
   }
   return calls.sort((a, b) => a.start - b.start || b.end - a.end);
 }

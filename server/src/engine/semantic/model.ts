@@ -193,16 +193,22 @@ export class SemanticModel {
    */
   frameworkNames(): Set<string> {
     if (this.vocabulary) return this.vocabulary;
-    const names = new Set<string>();
-    for (const scopeNames of this.scopeBindings.values()) {
-      for (const [name, bindings] of scopeNames) if (bindings.some((binding) => binding.kind === 'import')) names.add(name);
-    }
+    const names = this.importedNames();
     for (const binding of this.valueAssignments) {
       VALUE_ROOT.lastIndex = binding.valueStart;
       const root = VALUE_ROOT.exec(this.text)?.[1];
       if (root && (names.has(root) || (root === 'self' && names.has(VALUE_ROOT.exec(this.text)?.[1] ?? '')))) names.add(binding.name);
     }
     this.vocabulary = names;
+    return names;
+  }
+
+  /** Local names bound by imports, in any scope. */
+  importedNames(): Set<string> {
+    const names = new Set<string>();
+    for (const scopeNames of this.scopeBindings.values()) {
+      for (const [name, bindings] of scopeNames) if (bindings.some((binding) => binding.kind === 'import')) names.add(name);
+    }
     return names;
   }
 
