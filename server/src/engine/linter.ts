@@ -57,17 +57,19 @@ export function lint(text: string, _path: string, config?: Partial<LintConfig>, 
   const facts = buildFacts(model, { exhaustive: options?.exhaustiveCalls === true });
   const violations: Violation[] = [];
   const ruleFailures: RuleFailure[] = [];
+  const errorNodes = syntaxErrorNodes(tree);
+  const brokenLines = linesOf(errorNodes, lines);
   for (const rule of RULES) {
     if (!isRuleEnabled(rule.meta.code, resolved)) continue;
     try {
-      rule.check(contextFor(rule, text, model, facts, resolved, violations));
+      rule.check(contextFor(rule, text, model, facts, resolved, violations, { lines, brokenLines }));
     } catch (error) {
       ruleFailures.push({ code: rule.meta.code, message: error instanceof Error ? error.message : String(error) });
     }
   }
   violations.sort((a, b) => a.start - b.start || a.code.localeCompare(b.code) || a.end - b.end);
   const { kept, unused } = applySuppressions(violations, parseDirectives(text, tree, lines), lines);
-  const syntaxErrors = syntaxErrorNodes(tree).map((node) => ({ start: node.startIndex, end: node.endIndex }));
+  const syntaxErrors = errorNodes.map((node) => ({ start: node.startIndex, end: node.endIndex }));
   return { violations: kept, syntaxErrors, unusedSuppressions: unused, ruleFailures };
 }
 
@@ -78,6 +80,7 @@ function contextFor(
   facts: ReturnType<typeof buildFacts>,
   config: LintConfig,
   sink: Violation[],
+  syntax: { lines: LineIndex; brokenLines: BrokenLines },
 ): RuleContext {
   const { code, name } = rule.meta;
   const severity = config.severity[code] ?? rule.meta.severity;
@@ -92,7 +95,8 @@ function contextFor(
       const key = `${span.start}:${span.end}`;
       if (seen.has(key)) return;
       seen.add(key);
-      const fix: Fix | undefined = rule.meta.fix === 'none' ? undefined : report.fix?.();
+      const built = rule.meta.fix === 'none' ? undefined : report.fix?.();
+      const fix = built && isApplicable(built, span, text, syntax) ? built : undefined;
       const alternativeFixes = rule.meta.fix === 'none' ? [] : (report.alternativeFixes?.() ?? []);
       sink.push({
         code,
@@ -106,6 +110,35 @@ function contextFor(
       });
     },
   };
+}
+
+/** Line ranges (0-based, inclusive) that hold a syntax error. */
+type BrokenLines = [number, number][];
+
+function linesOf(errorNodes: SyntaxNode[], lines: LineIndex): BrokenLines {
+  return errorNodes.map((node) => [lines.lineOf(node.startIndex), lines.lineOf(node.endIndex)]);
+}
+
+/**
+ * A fix is offered only when its edits lie inside the text and do not overlap one another, and when
+ * neither the finding nor the edits touch a line with a syntax error: there the tree does not say
+ * what the code means, and a fix could be applied again and again without ever taking effect.
+ */
+function isApplicable(fix: Fix, anchor: Span, text: string, { lines, brokenLines }: { lines: LineIndex; brokenLines: BrokenLines }): boolean {
+  const edits = [...fix.edits].sort((a, b) => a.start - b.start);
+  for (let i = 0; i < edits.length; i++) {
+    const edit = edits[i]!;
+    if (edit.start < 0 || edit.end > text.length || edit.start > edit.end) return false;
+    const next = edits[i + 1];
+    if (next && next.start < edit.end) return false;
+  }
+  if (brokenLines.length === 0) return true;
+  const touches = (span: Span): boolean => {
+    const first = lines.lineOf(span.start);
+    const last = lines.lineOf(span.end);
+    return brokenLines.some(([start, end]) => first <= end && start <= last);
+  };
+  return !touches(anchor) && !edits.some(touches);
 }
 
 function isNode(node: SyntaxNode | Span): node is SyntaxNode {

@@ -22,17 +22,22 @@ export function parse(text: string, oldTree?: Tree): Tree {
   return sharedParser().parse(text, oldTree ?? null);
 }
 
-/** ERROR and MISSING nodes: the regions a syntax error affects. */
+/** ERROR and MISSING nodes: the regions a syntax error affects. Iterative: trees can be 10,000 deep. */
 export function syntaxErrorNodes(tree: Tree): SyntaxNode[] {
   const errors: SyntaxNode[] = [];
   if (!tree.rootNode.hasError) return errors;
-  const visit = (node: SyntaxNode): void => {
+  const pending: SyntaxNode[] = [tree.rootNode];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
     if (node.type === 'ERROR' || node.isMissing) {
       errors.push(node);
-      return;
+      continue;
     }
-    for (const child of node.children) if (child.hasError || child.isMissing) visit(child);
-  };
-  visit(tree.rootNode);
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i]!;
+      if (child.hasError || child.isMissing) pending.push(child);
+    }
+  }
   return errors;
 }

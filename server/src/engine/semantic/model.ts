@@ -36,6 +36,7 @@ export class SemanticModel {
   private readonly constantCache = new Map<number, Constant | null>();
   private argparseDefaults: Map<string, SyntaxNode> | undefined;
   private readonly occurrenceCache = new Map<string, number>();
+  private evaluationDepth = 0;
   /** `name = value` and `self.name = value` bindings in document order. */
   private readonly valueAssignments: LazyBinding[] = [];
   private vocabulary: Set<string> | undefined;
@@ -145,20 +146,18 @@ export class SemanticModel {
    * `tf.keras.layers.Dense` → `keras.layers.Dense`. Null for local names and anything not imported.
    */
   qualifiedName(node: SyntaxNode): string | null {
-    if (node.type === 'identifier') {
-      const binding = this.lookup(node.text, node.startIndex);
-      if (binding) return binding.kind === 'import' ? (binding.qualifiedName ?? null) : null;
-      const wildcard = this.wildcardModules[0];
-      return wildcard ? canonicalQualifiedName(`${wildcard}.${node.text}`) : null;
-    }
-    if (node.type === 'attribute') {
-      const object = node.childForFieldName('object');
-      const attribute = node.childForFieldName('attribute');
+    // Walk down `a.b.c` to its root name without recursion: attribute chains can be very long.
+    const attributes: string[] = [];
+    let current = node;
+    while (current.type === 'attribute') {
+      const object = current.childForFieldName('object');
+      const attribute = current.childForFieldName('attribute');
       if (!object || !attribute) return null;
-      const base = this.qualifiedName(object);
-      return base ? canonicalQualifiedName(`${base}.${attribute.text}`) : null;
+      attributes.unshift(attribute.text);
+      current = object;
     }
-    return null;
+    if (current.type !== 'identifier') return null;
+    return this.qualifiedNameOfChain([current.text, ...attributes], current.startIndex);
   }
 
   /**
@@ -264,10 +263,17 @@ export class SemanticModel {
   constantValue(node: SyntaxNode): Constant | null {
     const key = node.startIndex * 4096 + (node.endIndex - node.startIndex);
     if (this.constantCache.has(key)) return this.constantCache.get(key) ?? null;
+    // A value nested deeper than any real configuration (a 10,000-term sum) is not a constant: stay silent.
+    if (this.evaluationDepth >= MAX_EVALUATION_DEPTH) return null;
     this.constantCache.set(key, null); // guards against cycles such as `x = x + 1`
-    const value = evaluateConstant(node, this);
-    this.constantCache.set(key, value);
-    return value;
+    this.evaluationDepth++;
+    try {
+      const value = evaluateConstant(node, this);
+      this.constantCache.set(key, value);
+      return value;
+    } finally {
+      this.evaluationDepth--;
+    }
   }
 
   /** `parser.add_argument("--lr", default=...)` defaults by destination name. */
@@ -464,6 +470,8 @@ export class SemanticModel {
     }
   }
 }
+
+const MAX_EVALUATION_DEPTH = 200;
 
 // The targets at the start of an assignment statement: `x`, `self.x`, `a, b` (with an optional annotation).
 const ASSIGNMENT = /([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*(?::[^=\n]*)?=(?!=)/y;
