@@ -61,10 +61,13 @@ export function extractTrainingConfig(text: string, path: string, config?: Parti
   const output = outputLayers(model, facts).find((candidate) => models.length === 0 || models.includes(candidate.model)) ?? outputLayers(model, facts)[0];
   const classifierFinding = findings.some((code) => ['NAN101', 'NAN102', 'NAN103', 'NAN104'].includes(code));
 
+  const violationAnchors = violations.map((violation) => ({ code: violation.code, anchor: text.slice(violation.start, violation.end) }));
+  const provisionalLoss = lossOf(facts, violationAnchors, true, 'linear', found, assumed);
+  const classificationLoss = !provisionalLoss.assumed && provisionalLoss.value !== 'mse';
   let family: Sourced<ModelFamily>;
   if (recurrentClass && recurrentLayer) {
     family = found(FAMILY_OF_LAYER[recurrentClass] ?? 'attention', recurrentLayer.call.node);
-  } else if (classifierFinding || (output?.activation && output.activation.name !== 'linear')) {
+  } else if (classifierFinding || classificationLoss || (output?.activation && output.activation.name !== 'linear')) {
     family = found<ModelFamily>('mlp-classifier', output?.layer.call.node ?? anchor.node);
   } else {
     family = anchor.node ? found<ModelFamily>('tabular-regression', anchor.node) : assumed<ModelFamily>('tabular-regression');
@@ -92,7 +95,7 @@ export function extractTrainingConfig(text: string, path: string, config?: Parti
     inputFeatures: namedConstant(model, lines, /^(?:input_?(?:size|dim|features)|n_?features|num_?features|in_?features)$/i) ?? assumed(8),
     outputUnits,
     outputActivation,
-    loss: lossOf(facts, violations.map((violation) => ({ code: violation.code, anchor: text.slice(violation.start, violation.end) })), isClassifier, outputActivation.value, found, assumed),
+    loss: lossOf(facts, violationAnchors, isClassifier, outputActivation.value, found, assumed),
     optimizer: optimizerName,
     learningRate: learningRate ?? assumed(defaultLearningRate(anchor.optimizer)),
     clip: clipOf(model, anchor, found, assumed),
