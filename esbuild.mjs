@@ -21,6 +21,8 @@ const common = {
 const builds = [
   { entryPoints: { 'client/extension': 'client/src/extension.ts' } },
   { entryPoints: { server: 'server/src/server.ts', cli: 'server/src/cli.ts', reproWorker: 'server/src/reproWorker.ts' } },
+  // The reproduction report's chart script (chart.js bundled in): loaded by the webview, inlined by --html.
+  { entryPoints: { 'media/report': 'server/src/reproduce/browser/reportCharts.mts' }, platform: 'browser', format: 'iife', target: 'es2020', minify: true },
 ];
 
 mkdirSync('dist/wasm', { recursive: true });

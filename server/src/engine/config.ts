@@ -141,8 +141,7 @@ export function resolveConfig(request: ResolveConfigRequest): ResolvedConfig {
   let loaded: LoadedConfigFile | undefined;
   if (request.configFile !== undefined) loaded = loadConfigFile(request.configFile, request.ruleCodes, fileSystem);
   else if (!request.noConfig && preference !== 'editorOnly') {
-    const found = findConfigFile(dirname(resolve(request.filePath)), fileSystem);
-    if (found) loaded = parseConfigText(found.text, found.path, request.ruleCodes);
+    loaded = findConfigFile(dirname(resolve(request.filePath)), request.ruleCodes, fileSystem);
   }
   const editor = request.editor ? validateEditorSettings(request.editor, request.ruleCodes) : undefined;
   return combineSettings({ filePath: request.filePath, loaded, editor: editor?.settings, preference, extraProblems: editor?.problems ?? [] });
@@ -196,14 +195,30 @@ function definedOnly(settings: ProjectSettings): ProjectSettings {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as ProjectSettings;
 }
 
-/** The nearest pyproject.toml with a `[tool.nanlint]` table, from `startDir` upwards. */
-export function findConfigFile(startDir: string, fileSystem: ConfigFileSystem = NODE_FILE_SYSTEM): { path: string; text: string } | undefined {
+/**
+ * The nearest pyproject.toml with a `[tool.nanlint]` table, from `startDir` upwards, already parsed.
+ */
+export function findConfigFile(startDir: string, ruleCodes: readonly string[], fileSystem: ConfigFileSystem = NODE_FILE_SYSTEM): LoadedConfigFile | undefined {
   for (let dir = resolve(startDir); ; dir = dirname(dir)) {
-    const path = join(dir, 'pyproject.toml');
-    const text = fileSystem.readText(path);
-    if (text !== undefined && /^\s*\[\s*tool\s*\.\s*nanlint\s*[.\]]/m.test(text)) return { path, text };
+    const found = configFileIn(dir, ruleCodes, fileSystem);
+    if (found) return found;
     if (dirname(dir) === dir) return undefined;
   }
+}
+
+/**
+ * The pyproject.toml of this folder when it has a `[tool.nanlint]` table. One that exists but cannot
+ * be read is returned with that problem: skipping it would silently lint with the wrong settings.
+ */
+export function configFileIn(dir: string, ruleCodes: readonly string[], fileSystem: ConfigFileSystem = NODE_FILE_SYSTEM): LoadedConfigFile | undefined {
+  const path = join(dir, 'pyproject.toml');
+  let text: string | undefined;
+  try {
+    text = fileSystem.readText(path);
+  } catch (error) {
+    return { path, root: dir, settings: {}, problems: [{ file: path, range: rangeAt(0, 0, 0), message: `cannot read configuration file: ${errorReason(error)}` }] };
+  }
+  return text !== undefined && /^\s*\[\s*tool\s*\.\s*nanlint\s*[.\]]/m.test(text) ? parseConfigText(text, path, ruleCodes) : undefined;
 }
 
 /** Reads a configuration named on the command line; a read failure is a problem, not an exception. */
@@ -480,7 +495,7 @@ class KeyLocator {
     const [first, ...rest] = issue.keyPath;
     const sections = this.sectionLines(first ?? '');
     if (issue.token !== undefined) {
-      const found = this.findToken(sections, new RegExp(`(["'])${escapeRegExp(issue.token)}\\1`), issue.keyPath.at(-1) ?? '');
+      const found = this.findToken(sections, new RegExp(`(?<token>(["'])${escapeRegExp(issue.token)}\\2)`), issue.keyPath.at(-1) ?? '');
       if (found) return found;
     }
     const deepest = rest.at(-1) ?? first ?? '';
@@ -511,8 +526,10 @@ class KeyLocator {
       const line = this.lines[index] ?? '';
       const match = pattern.exec(line);
       if (match) {
-        const start = match.index + (match[0].length - match[0].trimStart().length);
-        return rangeAt(index, start, match.index + match[0].length);
+        // The named group is the key or value itself, without the separator the pattern matched before it.
+        const token = match.groups?.['token'] ?? match[0];
+        const start = match.index + match[0].lastIndexOf(token);
+        return rangeAt(index, start, start + token.length);
       }
     }
     return undefined;
@@ -521,7 +538,7 @@ class KeyLocator {
 
 function keyPattern(key: string): RegExp {
   const name = escapeRegExp(key);
-  return new RegExp(`(?:^|[{,.\\s])\\s*(?:${name}|"${name}"|'${name}')(?=\\s*=|\\s*\\])`);
+  return new RegExp(`(?:^|[{,.\\s])\\s*(?<token>${name}|"${name}"|'${name}')(?=\\s*=|\\s*\\])`);
 }
 
 function escapeRegExp(text: string): string {

@@ -198,6 +198,45 @@ export function replaceCellSources(json: string, sources: ReadonlyMap<number, st
   return out;
 }
 
+/**
+ * For each cell, the 1-based line of the notebook file that stores each of its source lines: in the
+ * list-of-lines layout every source line sits on its own file line; a string source sits on one.
+ * Lets file-based viewers (SARIF code scanning, CI annotations) point into the .ipynb itself.
+ */
+export function sourceLinesInFile(json: string): Map<number, number[]> {
+  const result = new Map<number, number[]>();
+  let root: JsonNode;
+  try {
+    root = scanJson(json);
+  } catch {
+    return result;
+  }
+  const cellsNode = root.kind === 'object' ? root.members.get('cells') : undefined;
+  if (cellsNode?.kind !== 'array') return result;
+  const lineStarts = [0];
+  for (let i = json.indexOf('\n'); i !== -1; i = json.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const rowOf = (offset: number): number => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  };
+  cellsNode.items.forEach((cell, cellIndex) => {
+    const source = cell.kind === 'object' ? cell.members.get('source') : undefined;
+    if (source?.kind === 'array') result.set(cellIndex, source.items.map((item) => rowOf(item.start)));
+    else if (source) {
+      const text = JSON.parse(json.slice(source.start, source.end)) as unknown;
+      const lineCount = typeof text === 'string' ? text.split('\n').length : 1;
+      result.set(cellIndex, new Array<number>(lineCount).fill(rowOf(source.start)));
+    }
+  });
+  return result;
+}
+
 function serializeSource(json: string, node: JsonNode, source: string): string {
   if (node.kind !== 'array') return JSON.stringify(source);
   const lines = splitKeepingNewlines(source);
@@ -212,7 +251,9 @@ function serializeSource(json: string, node: JsonNode, source: string): string {
   const last = node.items[node.items.length - 1] ?? first;
   const trailing = json.slice(last.end, node.end - 1);
   const separator = node.items.length > 1 ? json.slice(first.end, node.items[1]?.start) : `,${leading}`;
-  return `[${leading}${lines.map((line) => JSON.stringify(line)).join(separator)}${trailing}]`;
+  // Lines the fix did not touch keep their original escaping (`\u2192` stays `\u2192`).
+  const originalText = new Map(node.items.map((item) => [JSON.parse(json.slice(item.start, item.end)) as string, json.slice(item.start, item.end)]));
+  return `[${leading}${lines.map((line) => originalText.get(line) ?? JSON.stringify(line)).join(separator)}${trailing}]`;
 }
 
 function splitKeepingNewlines(text: string): string[] {

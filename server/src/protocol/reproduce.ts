@@ -103,8 +103,13 @@ export interface FirstNonFinite {
   op: string | null;
   /** Backend the kernel was named on. */
   opBackend: BackendName | null;
-  /** Whether the same step, replayed on `cpu` from the same state, is non-finite too (null when the run was on cpu). */
+  /**
+   * Whether a replay on `cpu` from the same pre-step state also goes non-finite within a few steps
+   * (null when the run was on cpu or the failure was not replayed).
+   */
   cpuConfirmed: boolean | null;
+  /** The step at which the cpu replay went non-finite. */
+  cpuStep: number | null;
 }
 
 export interface RunReport {
@@ -182,6 +187,8 @@ export interface ReproReport {
   seed: number;
   seeds: number[];
   steps: number;
+  /** Steps of the margin sweep's runs above x1 (x1 is the full-length main run). */
+  marginSteps: number;
   scenario: ScenarioDescription;
   extracted: ExtractedSummary;
   runs: RunReport[];

@@ -1,0 +1,1 @@
+export { showReportPanel } from './reportPanel';

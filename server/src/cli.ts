@@ -1,0 +1,14 @@
+import { availableParallelism } from 'node:os';
+import { main } from './cli/main';
+import { processIo } from './cli/io';
+import { CHECK_WORKER_ENV, serveCheckRequests } from './cli/workerPool';
+
+// The same bundle serves as the scan's check worker, so the CLI ships as one file.
+if (process.env[CHECK_WORKER_ENV] === '1' && process.send) {
+  delete process.env[CHECK_WORKER_ENV];
+  serveCheckRequests(process);
+} else {
+  void main(process.argv.slice(2), processIo(__filename, availableParallelism())).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,308 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { LintConfig } from '../engine/config';
+import { applyEdits, applyFixes, docsUrl, lint, type LintResult } from '../engine';
+import { buildVirtualNotebook, parseNotebookCells, replaceCellSources, sourceLinesInFile, type NotebookCellInput, type VirtualNotebook } from '../engine/notebook';
+import { LineIndex } from '../engine/positions';
+import type { Applicability, Edit, Violation } from '../engine/rule';
+import { UNUSED_NOQA_CODE, UNUSED_NOQA_URL, unusedNoqaViolations } from './unusedNoqa';
+import type { Diagnostic, DiagnosticFix, FileOutcome, SkipKind, SyntaxErrorLocation } from './diagnostics';
+
+export type FixMode = 'none' | 'safe' | 'unsafe';
+
+/** One file to check; plain data so it can be posted to a worker thread. */
+export interface FileJob {
+  /** Absolute path to read and write. */
+  path: string;
+  /** The path as the user gave it, for output. */
+  filename: string;
+  config: LintConfig;
+  fix: FixMode;
+  maxFileSize: number;
+  /** Also report `# noqa` / `# nanlint: disable` directives that suppress nothing. */
+  reportUnusedNoqa: boolean;
+}
+
+const BOM = '\uFEFF';
+/** A notebook fix pass re-lints the whole notebook; real fixes converge in two or three passes. */
+const MAX_NOTEBOOK_FIX_PASSES = 10;
+
+export function checkFile(job: FileJob): FileOutcome {
+  const read = readSource(job);
+  if ('skipped' in read) return { filename: job.filename, diagnostics: [], fixed: [], syntaxErrors: [], skipped: read.skipped };
+  const { text, bom } = read;
+  if (job.path.toLowerCase().endsWith('.ipynb')) return checkNotebook(job, text, bom);
+  return checkPython(job, text, bom);
+}
+
+function checkPython(job: FileJob, text: string, bom: boolean): FileOutcome {
+  if (job.fix === 'none') return pythonOutcome(job, text, lint(text, job.filename, job.config), []);
+  const applied = applyFixes(text, job.filename, job.config, { unsafe: job.fix === 'unsafe' });
+  const fixed = applied.fixed.map((violation) => violation.code);
+  let result = applied.remaining;
+  let finalText = applied.text;
+  const idle = job.reportUnusedNoqa ? unusedNoqaViolations(finalText, result.unusedSuppressions) : [];
+  if (idle.length > 0) {
+    // Removing a directive that suppresses nothing cannot reveal a finding, so one pass is enough.
+    finalText = applyEdits(finalText, idle.flatMap((violation) => violation.fix?.edits ?? []));
+    fixed.push(...idle.map((violation) => violation.code));
+    result = lint(finalText, job.filename, job.config);
+  }
+  if (finalText !== text) {
+    const failure = writeBack(job, (bom ? BOM : '') + finalText);
+    if (failure) return failure;
+  }
+  return pythonOutcome(job, finalText, result, fixed);
+}
+
+function pythonOutcome(job: FileJob, text: string, result: LintResult, fixed: string[]): FileOutcome {
+  const index = new LineIndex(text);
+  return {
+    filename: job.filename,
+    diagnostics: withUnusedNoqa(job, text, result).map((violation) => toDiagnostic(violation, job.filename, index, undefined, violation.fix && mapFix(violation.fix, index))),
+    fixed,
+    syntaxErrors: result.syntaxErrors.slice(0, 1).map((span) => ({ filename: job.filename, location: index.rowColumn(span.start) })),
+  };
+}
+
+/** A fixed file that cannot be written is an I/O error for the run, not an internal one. */
+function writeBack(job: FileJob, content: string): FileOutcome | undefined {
+  try {
+    writeFileSync(job.path, content);
+    return undefined;
+  } catch (error) {
+    return skip(job.filename, 'io', `cannot write the fixed file: ${ioReason(error)}`);
+  }
+}
+
+function withUnusedNoqa(job: FileJob, text: string, result: LintResult): Violation[] {
+  if (!job.reportUnusedNoqa || result.unusedSuppressions.length === 0) return result.violations;
+  return [...result.violations, ...unusedNoqaViolations(text, result.unusedSuppressions)].sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+function checkNotebook(job: FileJob, json: string, bom: boolean): FileOutcome {
+  const parsed = parseNotebookCells(json);
+  if (!parsed.ok) return skip(job.filename, 'notebook', parsed.reason);
+  let cells = parsed.cells;
+  let finalJson = json;
+  const fixed: string[] = [];
+  if (job.fix !== 'none') {
+    const outcome = fixNotebook(cells, job);
+    if (outcome.fixed.length > 0) {
+      const changed = new Map<number, string>();
+      outcome.cells.forEach((cell, i) => {
+        if (cell.source !== cells[i]?.source) changed.set(i, cell.source);
+      });
+      finalJson = replaceCellSources(json, changed);
+      const failure = writeBack(job, (bom ? BOM : '') + finalJson);
+      if (failure) return failure;
+      fixed.push(...outcome.fixed);
+      cells = outcome.cells;
+    }
+  }
+  const notebook = buildVirtualNotebook(cells);
+  const result = lint(notebook.text, job.filename, job.config);
+  const indexes = cells.map((cell) => new LineIndex(cell.source));
+  const fileLines = sourceLinesInFile(finalJson);
+  const diagnostics: Diagnostic[] = [];
+  for (const violation of withUnusedNoqa(job, notebook.text, result)) {
+    const place = notebook.toCell(violation.start);
+    const index = place && indexes[place.cellIndex];
+    if (!place || !index) continue;
+    const span = notebook.spanToCell(violation.start, violation.end) ?? { ...place, start: place.offset, end: place.offset };
+    const edits = violation.fix && cellEdits(notebook, cells, violation.fix.edits, place.cellIndex);
+    const fix = violation.fix && edits ? mapFix({ ...violation.fix, edits }, index) : undefined;
+    const shifted = { ...violation, start: span.start, end: span.end, related: shiftRelated(violation, notebook, place.cellIndex) };
+    const diagnostic = toDiagnostic(shifted, job.filename, index, place.cellIndex + 1, fix);
+    const rows = fileLines.get(place.cellIndex);
+    const fileRow = (row: number): number | undefined => rows?.[Math.min(row, rows.length) - 1];
+    const start = fileRow(diagnostic.location.row);
+    const end = fileRow(diagnostic.end_location.row);
+    diagnostics.push(start === undefined || end === undefined ? diagnostic : { ...diagnostic, fileRows: { start, end } });
+  }
+  const syntaxErrors: SyntaxErrorLocation[] = [];
+  const firstError = result.syntaxErrors[0];
+  const errorPlace = firstError && notebook.toCell(firstError.start);
+  const errorIndex = errorPlace && indexes[errorPlace.cellIndex];
+  if (errorPlace && errorIndex) syntaxErrors.push({ filename: job.filename, cell: errorPlace.cellIndex + 1, location: errorIndex.rowColumn(errorPlace.offset) });
+  return { filename: job.filename, diagnostics, fixed, syntaxErrors };
+}
+
+/**
+ * Applies fixes cell by cell on the real (unmasked) sources and re-lints the whole notebook after each
+ * pass, so a fix never lands on masked IPython syntax and never spans two cells.
+ */
+function fixNotebook(initial: NotebookCellInput[], job: FileJob): { cells: NotebookCellInput[]; fixed: string[] } {
+  let cells = initial;
+  const fixed: string[] = [];
+  const rejected = new Set<string>();
+  for (let pass = 0; pass < MAX_NOTEBOOK_FIX_PASSES; pass++) {
+    const notebook = buildVirtualNotebook(cells);
+    const before = lint(notebook.text, job.filename, job.config);
+    const candidates = withUnusedNoqa(job, notebook.text, before)
+      .filter((violation) => violation.fix && applies(violation.fix.applicability, job.fix) && !rejected.has(violationKey(violation)))
+      .map((violation) => ({ violation, cellEditsList: violation.fix && editsByCell(notebook, cells, violation.fix.edits) }))
+      .filter((candidate): candidate is { violation: Violation; cellEditsList: CellEdit[] } => candidate.cellEditsList !== undefined);
+    if (candidates.length === 0) break;
+    const batch = nonOverlapping(candidates);
+    const attempt = applyCellEdits(cells, batch.flatMap((candidate) => candidate.cellEditsList));
+    if (syntaxErrorCount(attempt, job) <= before.syntaxErrors.length) {
+      cells = attempt;
+      fixed.push(...batch.map((candidate) => candidate.violation.code));
+      continue;
+    }
+    // The batch broke the syntax somewhere: take the first fix that is harmless on its own and
+    // never retry the ones that are not; every pass therefore applies or rejects at least one fix.
+    for (const candidate of batch) {
+      const single = applyCellEdits(cells, candidate.cellEditsList);
+      if (syntaxErrorCount(single, job) <= before.syntaxErrors.length) {
+        cells = single;
+        fixed.push(candidate.violation.code);
+        break;
+      }
+      rejected.add(violationKey(candidate.violation));
+    }
+  }
+  return { cells, fixed };
+}
+
+interface CellEdit extends Edit {
+  cellIndex: number;
+}
+
+function editsByCell(notebook: VirtualNotebook, cells: NotebookCellInput[], edits: Edit[]): CellEdit[] | undefined {
+  const mapped: CellEdit[] = [];
+  for (const edit of edits) {
+    const span = notebook.spanToCell(edit.start, edit.end);
+    const cell = span && cells[span.cellIndex];
+    // An edit over masked IPython syntax would rewrite text the linter never saw.
+    if (!span || !cell || cell.source.slice(span.start, span.end) !== notebook.text.slice(edit.start, edit.end)) return undefined;
+    mapped.push({ cellIndex: span.cellIndex, start: span.start, end: span.end, content: edit.content });
+  }
+  return mapped;
+}
+
+/** The fix's edits in the anchor's cell coordinates; undefined when any edit lies outside that cell. */
+function cellEdits(notebook: VirtualNotebook, cells: NotebookCellInput[], edits: Edit[], cellIndex: number): Edit[] | undefined {
+  const mapped = editsByCell(notebook, cells, edits);
+  if (!mapped || mapped.some((edit) => edit.cellIndex !== cellIndex)) return undefined;
+  return mapped.map(({ start, end, content }) => ({ start, end, content }));
+}
+
+function applyCellEdits(cells: NotebookCellInput[], edits: CellEdit[]): NotebookCellInput[] {
+  return cells.map((cell, cellIndex) => {
+    const own = edits.filter((edit) => edit.cellIndex === cellIndex).map(({ start, end, content }) => ({ start, end, content }));
+    return own.length === 0 ? cell : { ...cell, source: applyEdits(cell.source, own) };
+  });
+}
+
+function nonOverlapping<T extends { violation: Violation; cellEditsList: CellEdit[] }>(candidates: T[]): T[] {
+  const taken: T[] = [];
+  const used: CellEdit[] = [];
+  for (const candidate of candidates) {
+    const clashes = candidate.cellEditsList.some((edit) =>
+      used.some((other) => other.cellIndex === edit.cellIndex && edit.start <= other.end && other.start <= edit.end),
+    );
+    if (clashes) continue;
+    taken.push(candidate);
+    used.push(...candidate.cellEditsList);
+  }
+  return taken;
+}
+
+function syntaxErrorCount(cells: NotebookCellInput[], job: FileJob): number {
+  return lint(buildVirtualNotebook(cells).text, job.filename, job.config).syntaxErrors.length;
+}
+
+function violationKey(violation: Violation): string {
+  return `${violation.code}@${violation.start}:${violation.message}`;
+}
+
+function applies(applicability: Applicability, mode: FixMode): boolean {
+  return applicability === 'safe' || (applicability === 'unsafe' && mode === 'unsafe');
+}
+
+function shiftRelated(violation: Violation, notebook: VirtualNotebook, cellIndex: number): Violation['related'] {
+  return violation.related.flatMap((related) => {
+    const span = notebook.spanToCell(related.start, related.end);
+    return span && span.cellIndex === cellIndex ? [{ ...related, start: span.start, end: span.end }] : [];
+  });
+}
+
+function toDiagnostic(violation: Violation, filename: string, index: LineIndex, cell: number | undefined, fix: DiagnosticFix | undefined): Diagnostic {
+  const location = index.rowColumn(violation.start);
+  return {
+    code: violation.code,
+    name: violation.name,
+    message: violation.message,
+    severity: violation.severity,
+    filename,
+    ...(cell === undefined ? {} : { cell }),
+    location,
+    end_location: index.rowColumn(violation.end),
+    fix: fix ?? null,
+    noqa_row: location.row,
+    url: violation.code === UNUSED_NOQA_CODE ? UNUSED_NOQA_URL : docsUrl(violation.code),
+    related: violation.related.map((related) => ({
+      message: related.message,
+      location: index.rowColumn(related.start),
+      end_location: index.rowColumn(related.end),
+    })),
+  };
+}
+
+function mapFix(fix: NonNullable<Violation['fix']>, index: LineIndex): DiagnosticFix {
+  return {
+    applicability: fix.applicability,
+    message: fix.title,
+    edits: fix.edits.map((edit) => ({ content: edit.content, location: index.rowColumn(edit.start), end_location: index.rowColumn(edit.end) })),
+  };
+}
+
+type ReadResult = { text: string; bom: boolean } | { skipped: { filename: string; kind: SkipKind; reason: string } };
+
+function readSource(job: FileJob): ReadResult {
+  let bytes: Buffer;
+  try {
+    const size = statSync(job.path).size;
+    if (size > job.maxFileSize) {
+      return skipped(job.filename, 'too-large', `file is ${size} bytes, over the ${job.maxFileSize}-byte limit (max-file-size)`);
+    }
+    bytes = readFileSync(job.path);
+  } catch (error) {
+    return skipped(job.filename, 'io', `cannot read: ${ioReason(error)}`);
+  }
+  if (bytes.includes(0)) return skipped(job.filename, 'binary', 'binary file (contains NUL bytes)');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return skipped(job.filename, 'encoding', 'not valid UTF-8');
+  }
+  const bom = text.startsWith(BOM);
+  return { text: bom ? text.slice(1) : text, bom };
+}
+
+function skipped(filename: string, kind: SkipKind, reason: string): ReadResult {
+  return { skipped: { filename, kind, reason } };
+}
+
+function skip(filename: string, kind: SkipKind, reason: string): FileOutcome {
+  return { filename, diagnostics: [], fixed: [], syntaxErrors: [], skipped: { filename, kind, reason } };
+}
+
+export function ioReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

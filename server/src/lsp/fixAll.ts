@@ -1,0 +1,118 @@
+/**
+ * `source.fixAll.nanlint`: re-lint the current text and apply fixes to convergence, then send the
+ * difference as edits. Edits from an older lint are never stitched together (vscode-eslint's issue 1745
+ * shows how that goes wrong): every round starts from the text the previous round produced.
+ */
+import type { CancellationToken } from 'vscode-languageserver';
+import { applyEdits, applyFixes, lint, LineIndex, type Edit, type Fix, type LintConfig, type Violation } from '../engine';
+import { buildVirtualNotebook, type CellKind, type VirtualNotebook } from '../engine/notebook';
+import { parse, syntaxErrorNodes } from '../engine/parse/tree';
+import type { DocumentChange } from './diagnostics';
+import { throwIfCancelled } from './guard';
+import type { LintSubject, NotebookSubject } from './subjects';
+
+const MAX_NOTEBOOK_ROUNDS = 100;
+
+export interface FixAllRequest {
+  subject: LintSubject;
+  config: LintConfig;
+  unsafe: boolean;
+  token?: CancellationToken;
+}
+
+/** The edits that bring every target document of the subject to its fixed text; empty when nothing applies. */
+export function fixAllChanges(request: FixAllRequest): DocumentChange[] {
+  const { subject } = request;
+  if (subject.kind === 'notebook') return fixNotebook(subject as NotebookSubject, request);
+  const before = subject.text;
+  const after = applyFixes(before, subject.path ?? subject.ownerUri, request.config, { unsafe: request.unsafe }).text;
+  throwIfCancelled(request.token);
+  if (after === before) return [];
+  const uri = subject.targetUris()[0] ?? subject.ownerUri;
+  return [{ uri, version: subject.versionOf(uri) ?? null, edits: [minimalEdit(before, after)] }];
+}
+
+/**
+ * Notebooks: the engine lints the joined cells, but every edit must land in one cell, so the rounds
+ * happen here, one fix at a time, on the cell texts (masking keeps offsets, so a virtual offset minus
+ * the cell's start is an offset in the real cell); a fix that would add a syntax error is skipped.
+ */
+function fixNotebook(subject: NotebookSubject, request: FixAllRequest): DocumentChange[] {
+  const cells = subject.notebook.cells;
+  const original = cells.map((cell) => cell.document.text);
+  let current = [...original];
+  const kinds = cells.map((cell): CellKind => (cell.kind === 'code' && cell.languageId === 'python' ? 'code' : 'markdown'));
+  const virtualOf = (texts: readonly string[]): VirtualNotebook => buildVirtualNotebook(texts.map((source, index) => ({ kind: kinds[index] ?? 'markdown', source })));
+  const rejected = new Set<string>();
+  const path = subject.path ?? subject.ownerUri;
+  for (let round = 0; round < MAX_NOTEBOOK_ROUNDS; round++) {
+    throwIfCancelled(request.token);
+    const virtual = virtualOf(current);
+    const result = lint(virtual.text, path, request.config);
+    const candidate = result.violations.find((violation): violation is Violation & { fix: Fix } => {
+      const fix = violation.fix;
+      if (!fix || fix.edits.length === 0 || rejected.has(fixKey(violation))) return false;
+      return fix.applicability === 'safe' || (request.unsafe && fix.applicability === 'unsafe');
+    });
+    if (!candidate) break;
+    const next = applyInCells(virtual, current, candidate.fix.edits);
+    const fixed = next && virtualOf(next).text;
+    if (!next || fixed === virtual.text || syntaxErrorCount(fixed ?? '') > syntaxErrorCount(virtual.text)) {
+      rejected.add(fixKey(candidate));
+      continue;
+    }
+    current = next;
+  }
+  const changes: DocumentChange[] = [];
+  cells.forEach((cell, index) => {
+    const before = original[index] ?? '';
+    const after = current[index] ?? '';
+    if (before !== after) changes.push({ uri: cell.uri, version: cell.version, edits: [minimalEdit(before, after)] });
+  });
+  return changes;
+}
+
+/** The cell texts with the edits applied; undefined when an edit crosses a cell boundary. */
+function applyInCells(virtual: VirtualNotebook, texts: readonly string[], edits: readonly Edit[]): string[] | undefined {
+  const byCell = new Map<number, Edit[]>();
+  for (const edit of edits) {
+    const inCell = virtual.spanToCell(edit.start, edit.end);
+    if (!inCell) return undefined;
+    const list = byCell.get(inCell.cellIndex) ?? [];
+    list.push({ start: inCell.start, end: inCell.end, content: edit.content });
+    byCell.set(inCell.cellIndex, list);
+  }
+  const next = [...texts];
+  for (const [cellIndex, cellEdits] of byCell) next[cellIndex] = applyEdits(next[cellIndex] ?? '', cellEdits);
+  return next;
+}
+
+function syntaxErrorCount(text: string): number {
+  return syntaxErrorNodes(parse(text)).length;
+}
+
+function fixKey(violation: Violation): string {
+  return `${violation.code}:${violation.start}:${violation.end}:${violation.fix?.title ?? ''}`;
+}
+
+/** One edit replacing only what differs between the two texts (common prefix and suffix kept). */
+export function minimalEdit(before: string, after: string): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string } {
+  let prefix = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  // Never split a surrogate pair or a CRLF between the kept and the replaced part.
+  while (prefix > 0 && isLowSurrogateOrLf(before, prefix)) prefix--;
+  while (suffix > 0 && isLowSurrogateOrLf(before, before.length - suffix)) suffix--;
+  const lines = new LineIndex(before);
+  return {
+    range: { start: lines.positionAt(prefix), end: lines.positionAt(before.length - suffix) },
+    newText: after.slice(prefix, after.length - suffix),
+  };
+}
+
+function isLowSurrogateOrLf(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return (code >= 0xdc00 && code <= 0xdfff) || (code === 0x0a && text.charCodeAt(index - 1) === 0x0d);
+}
