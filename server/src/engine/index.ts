@@ -8,4 +8,4 @@ export { LineIndex, type Position, type RowColumn } from './positions';
 export { IncrementalDocument, type ContentChange } from './parse/document';
 export { DEFAULT_CONFIG, type LintConfig } from './config';
 export type { Applicability, Edit, Fix, Related, Rule, RuleMeta, Severity, Span, Violation } from './rule';
-export { extractTrainingConfig, type ExtractOptions } from './reproductionConfig';
+export { extractTrainingConfig, REPRODUCIBLE_CODES, type ExtractOptions } from './reproductionConfig';

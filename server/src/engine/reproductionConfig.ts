@@ -15,8 +15,8 @@ export interface ExtractOptions {
   line?: number;
 }
 
-/** Findings whose fixes the reproduction runner knows how to apply to its sample model. */
-const REPRODUCIBLE = new Set(['NAN101', 'NAN102', 'NAN103', 'NAN104', 'NAN201', 'NAN202', 'NAN203', 'NAN301', 'NAN401', 'NAN402']);
+/** Findings whose mechanism a sample scenario demonstrates and whose fixes it applies (reproduce.md's table). */
+export const REPRODUCIBLE_CODES: ReadonlySet<string> = new Set(['NAN101', 'NAN102', 'NAN103', 'NAN104', 'NAN201', 'NAN202', 'NAN203', 'NAN301', 'NAN401', 'NAN402']);
 
 const FAMILY_OF_LAYER: Record<string, ModelFamily> = {
   LSTM: 'lstm', LSTMCell: 'lstm', CuDNNLSTM: 'lstm', ConvLSTM2D: 'lstm', Bidirectional: 'lstm',
@@ -50,7 +50,7 @@ export function extractTrainingConfig(text: string, path: string, config?: Parti
   };
 
   const violations = lint(text, path, config).violations;
-  const findings = [...new Set(violations.map((violation) => violation.code).filter((code) => REPRODUCIBLE.has(code)))];
+  const findings = [...new Set(violations.map((violation) => violation.code).filter((code) => REPRODUCIBLE_CODES.has(code)))];
   const anchor = chooseAnchor(facts, lines, options.line);
   if (!anchor.node && findings.length === 0) return null;
 

@@ -5,13 +5,13 @@
  * and the server command accepts. Files only: a notebook cell's
  * lines are not the lines the extraction sees.
  */
-import type { CodeLens, Connection } from 'vscode-languageserver';
-import { LineIndex, type Violation } from '../engine';
+import { z } from 'zod';
+import type { CodeLens } from 'vscode-languageserver';
+import { LineIndex, REPRODUCIBLE_CODES, type Violation } from '../engine';
 import { CLIENT_COMMANDS } from '../protocol/messages';
+import { guardRequest } from './guard';
+import { textDocumentIdentifierSchema } from './params';
 import type { NanlintServer, ServerExtension } from './server';
-
-/** The rules whose mechanism a sample scenario demonstrates (reproduce.md's table). */
-export const REPRODUCIBLE_CODES = new Set(['NAN101', 'NAN102', 'NAN103', 'NAN104', 'NAN201', 'NAN202', 'NAN203', 'NAN301', 'NAN401', 'NAN402']);
 
 export const REPRODUCE_LENS_TITLE = 'Reproduce on sample model';
 
@@ -44,14 +44,8 @@ async function lensesFor(server: NanlintServer, uri: string): Promise<CodeLens[]
  */
 export function codeLensExtension(): ServerExtension {
   return (server) => {
-    const connection: Connection = server.connection;
-    connection.onCodeLens(async (params) => {
-      try {
-        return await lensesFor(server, params.textDocument.uri);
-      } catch (error) {
-        server.log.warn(`code lenses for ${params.textDocument.uri} failed: ${error instanceof Error ? error.message : String(error)}`);
-        return [];
-      }
-    });
+    server.connection.onCodeLens(
+      guardRequest(server.log, 'textDocument/codeLens', z.object({ textDocument: textDocumentIdentifierSchema }), (params) => lensesFor(server, params.textDocument.uri)),
+    );
   };
 }
