@@ -12,6 +12,10 @@ ruleTester(rule, {
     { name: 'the binary loss of the model itself wins over another model\'s categorical loss', code: KERAS + 'tagger = keras.Sequential([keras.layers.Dense(5, activation="sigmoid")])\ntagger.compile(loss=keras.losses.BinaryCrossentropy())\nclf = keras.Sequential([keras.layers.Dense(5, activation="softmax")])\nclf.compile(loss="categorical_crossentropy")\n' },
     { name: 'a local function named Dense is not a layer', code: 'def Dense(n, activation):\n    return n\n\nout = Dense(10, activation="sigmoid")\n' },
     { name: 'PyTorch multi-label sigmoid with BCELoss', code: 'import torch\nimport torch.nn as nn\nmodel = nn.Sequential(nn.Linear(16, 8), nn.Sigmoid())\ncriterion = nn.BCELoss()\n' },
+    {
+      name: 'a PyTorch multi-label sigmoid feeding BCELoss is silent even when another model uses CrossEntropyLoss',
+      code: 'import torch\nimport torch.nn as nn\n\nclass Tagger(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(32, 8)\n\n    def forward(self, x):\n        return torch.sigmoid(self.fc(x))\n\ntagger = Tagger()\ntag_loss = nn.BCELoss()(tagger(x), tags)\nclf_loss = nn.CrossEntropyLoss()(classifier(x), labels)\n',
+    },
     { name: 'PyTorch sigmoid on one output unit', code: 'import torch.nn as nn\nmodel = nn.Sequential(nn.Linear(16, 1), nn.Sigmoid())\ncriterion = nn.CrossEntropyLoss()\n' },
   ],
   invalid: [
@@ -50,6 +54,12 @@ ruleTester(rule, {
       code: 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(32, 10)\n\n    def forward(self, x):\n        return torch.sigmoid(self.fc(x))\n\nloss = F.cross_entropy(Net()(x), y)\n',
       errors: [{ line: 11, anchor: 'torch.sigmoid(self.fc(x))' }],
       output: 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(32, 10)\n\n    def forward(self, x):\n        return self.fc(x)\n\nloss = F.cross_entropy(Net()(x), y)\n',
+    },
+    {
+      name: 'flags the sigmoid whose output reaches CrossEntropyLoss when the file also has a BCELoss',
+      code: 'import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(32, 10)\n\n    def forward(self, x):\n        return torch.sigmoid(self.fc(x))\n\nnet = Net()\ncriterion = nn.CrossEntropyLoss()\naux = nn.BCELoss()\nloss = criterion(net(x), y)\n',
+      errors: [{ line: 10, anchor: 'torch.sigmoid(self.fc(x))', message: 'feeds `CrossEntropyLoss`' }],
+      output: 'import torch\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(32, 10)\n\n    def forward(self, x):\n        return self.fc(x)\n\nnet = Net()\ncriterion = nn.CrossEntropyLoss()\naux = nn.BCELoss()\nloss = criterion(net(x), y)\n',
     },
     {
       name: 'flags a .sigmoid() method call assigned before the return',

@@ -60,8 +60,24 @@ export function outputLayers(model: SemanticModel, facts: TrainingFacts): Output
       }
     }
   }
-  for (const found of outputs) if (found.framework === 'pytorch') found.loss = torchLoss;
+  for (const found of outputs) if (found.framework === 'pytorch') found.loss = torchLossFed(facts, found, torchLoss);
   return outputs;
+}
+
+/**
+ * The classification loss a PyTorch output's sigmoid feeds: traced from each loss call's prediction
+ * back to this sigmoid. When no loss call reaches it, the file's classification loss decides, unless the
+ * file also has a binary loss (a multi-label model may be what the sigmoid feeds).
+ */
+function torchLossFed(facts: TrainingFacts, output: OutputLayer, fileLoss: string | null): string | null {
+  const sigmoid = output.activation?.name === 'sigmoid' ? output.activation.node : null;
+  if (!sigmoid) return fileLoss;
+  const fed = facts.losses.calls.filter((lossCall) =>
+    lossCall.input !== null && facts.losses.activationsOf(lossCall.input, { kinds: ['sigmoid'] }).some((found) => found.node.startIndex === sigmoid.startIndex),
+  );
+  if (fed.length > 0) return fed.find((lossCall) => lossCall.kind === 'cross-entropy' || lossCall.kind === 'nll')?.qualifiedName ?? null;
+  const binary = facts.losses.constructions.some((construction) => construction.kind === 'binary-cross-entropy' || construction.kind === 'binary-cross-entropy-with-logits');
+  return binary ? null : fileLoss;
 }
 
 function output(model: SemanticModel, facts: TrainingFacts, fact: ModelFact, layer: LayerFact, activation: OutputActivation | null): OutputLayer {
