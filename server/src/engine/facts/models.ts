@@ -126,7 +126,9 @@ export function buildModelFacts(model: SemanticModel, calls: CallFact[]): ModelF
     const add = (fact: ModelFact | undefined): void => {
       if (fact && !found.includes(fact)) found.push(fact);
     };
-    const parameterCalls = expression.descendantsOfType('call').filter((call) => {
+    // Most expressions asked about are plain names: only look for calls when the text can hold one.
+    const mentionsParameters = model.text.slice(expression.startIndex, expression.endIndex).includes('parameters');
+    const parameterCalls = (mentionsParameters ? expression.descendantsOfType('call') : []).filter((call) => {
       const callee = call.childForFieldName('function');
       const method = callee?.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
       return method === 'parameters' || method === 'named_parameters';
