@@ -32,6 +32,8 @@ export interface Violation extends Span {
   severity: Severity;
   message: string;
   fix?: Fix;
+  /** Other ways to fix it, offered as quick fixes; fix-all only ever applies `fix`. */
+  alternativeFixes?: Fix[];
   /** Where a value the message names was defined, when that is not at the anchor. */
   related: Related[];
 }
@@ -70,6 +72,8 @@ export interface Report {
   related?: Related[];
   /** Built lazily; return undefined when no safe-to-build edit exists (the diagnostic stays). */
   fix?: () => Fix | undefined;
+  /** Built lazily like `fix`; never applied by fix-all. */
+  alternativeFixes?: () => Fix[];
 }
 
 export interface RuleContext {

@@ -178,7 +178,7 @@ export const CALL_NAMES_OF_INTEREST = new Set([
   // data loading and missing values
   'read_csv', 'read_parquet', 'read_excel', 'read_table', 'read_json', 'genfromtxt', 'loadtxt',
   'dropna', 'fillna', 'isna', 'isnull', 'isnan', 'is_nan', 'notna', 'notnull', 'nan_to_num', 'nan_to_num_', 'interpolate',
-  'ffill', 'bfill', 'isfinite', 'is_finite', 'tensor', 'as_tensor', 'from_numpy', 'convert_to_tensor', 'from_tensor_slices', 'from_tensors',
+  'ffill', 'bfill', 'isfinite', 'is_finite', 'tensor', 'as_tensor', 'from_numpy', 'convert_to_tensor', 'constant', 'from_tensor_slices', 'from_tensors',
   // mixed precision
   'autocast',
 ]);
