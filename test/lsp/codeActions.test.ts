@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { RULES } from '../../server/src/engine';
 import { LspTestClient, rangeOf } from '../helpers/lspHarness';
-import { FOCUS, HIGH_LR, LSTM_TRAINING } from './samples';
+import { FOCUS, FP16_LOOP, HIGH_LR, LSTM_TRAINING } from './samples';
 
 const URI = 'file:///workspace/train.py';
 
@@ -39,6 +39,19 @@ describe.each([
     await client.applyEdit(find(actions, /^Clip gradients/).edit!);
     expect(client.text(URI)).toContain('    nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)\n    optimizer.step()');
     expect((await client.diagnostics(URI)).map((d) => d.code)).toEqual(['NAN301']);
+  });
+
+  it('offers a rule\'s alternative fix as a second, unsafe quick-fix (NAN204: bfloat16 or a GradScaler)', async () => {
+    client = await LspTestClient.start({ pull, settings: { select: ['NAN204'] } });
+    await client.open(URI, FP16_LOOP);
+    const diagnostics = await client.diagnostics(URI);
+    const actions = await client.codeActions(URI, diagnostics[0]!.range, diagnostics, ['quickfix']);
+    const fixes = actions.filter((action) => !action.title.startsWith('Disable'));
+    expect(fixes.map((action) => action.isPreferred === true)).toEqual([true, false]);
+    expect(fixes[1]!.title).toMatch(/GradScaler.*\(unsafe fix\)$/);
+    await client.applyEdit(fixes[1]!.edit!);
+    expect(client.text(URI)).toContain('GradScaler');
+    expect(await client.diagnostics(URI)).toEqual([]);
   });
 
   it('disables the rule for the line with a noqa comment', async () => {

@@ -43,3 +43,7 @@ export const LSTM_NOTEBOOK_CELLS = [
  * rule added to the catalogue later (one that also has an opinion on an LSTM) does not change the set.
  */
 export const FOCUS = { select: ['NAN201', 'NAN301'] };
+
+/** NAN204 with two ways out: bfloat16 (the fix) or a GradScaler (the alternative). */
+export const FP16_LOOP =
+  'import torch\nfor x, y in loader:\n    optimizer.zero_grad()\n    with torch.autocast("cuda"):\n        loss = loss_fn(model(x), y)\n    loss.backward()\n    optimizer.step()\n';

@@ -51,14 +51,16 @@ export async function codeActions(request: CodeActionRequest, services: CodeActi
       const data = diagnosticDataSchema.safeParse(diagnostic.data.data);
       // A diagnostic from an older version: its edits no longer fit the text.
       if (!data.success || data.data.ownerUri !== subject.ownerUri || data.data.version !== subject.version) continue;
-      const { fix, suppress } = data.data;
-      if (fix) {
+      const { fix, alternatives, suppress } = data.data;
+      for (const [index, offered] of [fix, ...(alternatives ?? [])].entries()) {
+        if (!offered) continue;
         actions.push({
-          title: fix.applicability === 'unsafe' ? `${fix.title} (unsafe fix)` : fix.title,
+          title: offered.applicability === 'unsafe' ? `${offered.title} (unsafe fix)` : offered.title,
           kind: CodeActionKind.QuickFix,
           diagnostics: [raw as Diagnostic],
-          isPreferred: fix.applicability === 'safe',
-          edit: workspaceEdit(fix.changes, services.documentChanges()),
+          // Only the rule's own fix, when safe, is the one Ctrl+. applies first.
+          isPreferred: index === 0 && offered.applicability === 'safe',
+          edit: workspaceEdit(offered.changes, services.documentChanges()),
         });
       }
       if (suppress && !disables.some((action) => action.title === suppress.title)) {

@@ -31,6 +31,8 @@ export const diagnosticDataSchema = z.object({
   ownerUri: z.string(),
   version: z.number().int(),
   fix: fixDataSchema.optional(),
+  /** Further fixes a rule offers (NAN204's GradScaler): quick fixes only, never applied by fix-all. */
+  alternatives: z.array(fixDataSchema).optional(),
   suppress: fixDataSchema.optional(),
 });
 
@@ -75,6 +77,14 @@ function add(grouped: Map<string, Diagnostic[]>, located: { uri: string; diagnos
   else grouped.set(located.uri, [located.diagnostic]);
 }
 
+function alternativesData(subject: LintOutcome['subject'], violation: Violation): { alternatives?: FixData[] } {
+  const alternatives = (violation.alternativeFixes ?? []).flatMap((fix) => {
+    const data = toFixData(subject, fix.title, fix.applicability, fix.edits);
+    return data ? [data] : [];
+  });
+  return alternatives.length > 0 ? { alternatives } : {};
+}
+
 function toDiagnostic(outcome: LintOutcome, violation: Violation, href = docsUrl(violation.code)): { uri: string; diagnostic: Diagnostic } | undefined {
   const { subject } = outcome;
   const location = subject.locate(violation);
@@ -83,6 +93,7 @@ function toDiagnostic(outcome: LintOutcome, violation: Violation, href = docsUrl
     ownerUri: subject.ownerUri,
     version: outcome.version,
     ...(violation.fix ? optional('fix', toFixData(subject, violation.fix.title, violation.fix.applicability, violation.fix.edits)) : {}),
+    ...alternativesData(subject, violation),
     ...(violation.code === UNUSED_NOQA_CODE ? {} : optional('suppress', toFixData(subject, `Disable ${violation.code} for this line`, 'safe', [noqaEdit(outcome.text, violation)]))),
   };
   const relatedInformation = violation.related.flatMap((related) => {
