@@ -1,0 +1,235 @@
+// Edit → diagnostics latency through the real server process, the typing soak of issue 7 (RSS and latency
+// drift over 20,000 edits with 50 open files), and CLI `check` throughput on 1 and 2 workers.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { countLines, generateCorpus, Random, type CorpusFile } from './corpus';
+import { BenchLspClient, type Range } from './lspClient';
+import { headline, mib, ms, percentile, table, thousands } from './stats';
+
+const EDITS = 400;
+const SOAK_EDITS = 20_000;
+const SOAK_OPEN_FILES = 50;
+/** In the soak, diagnostics are pulled after every Nth edit, as an editor does after a typing pause. */
+const SOAK_PULL_EVERY = 10;
+const SOAK_WINDOW = 100;
+const SOAK_RSS_EVERY = 250;
+const TARGET_P95_MS = 15;
+
+/** A file of exactly `lines` lines cut from the generated corpus. */
+function fileOfLines(seed: number, lines: number): string {
+  const text = generateCorpus({ seed, totalLines: lines + 200 }).map((file) => file.text).join('\n');
+  return text.split('\n').slice(0, lines).join('\n') + '\n';
+}
+
+/**
+ * A typist: picks a code line, then types a short word at its end and deletes it again, one character per
+ * change, so the document keeps returning to a state close to the original (as real editing does).
+ */
+class Typist {
+  private lines: string[];
+  private pending: Array<{ range: Range; text: string }> = [];
+  constructor(
+    text: string,
+    private readonly rng: Random,
+  ) {
+    this.lines = text.split('\n');
+  }
+
+  next(): { range: Range; text: string } {
+    if (this.pending.length === 0) this.plan();
+    const edit = this.pending.shift();
+    if (!edit) throw new Error('no edit planned');
+    const { start, end } = edit.range;
+    const line = this.lines[start.line] ?? '';
+    this.lines[start.line] = line.slice(0, start.character) + edit.text + line.slice(end.character);
+    return edit;
+  }
+
+  private plan(): void {
+    let row = this.rng.int(0, this.lines.length - 1);
+    while ((this.lines[row] ?? '').trim() === '') row = (row + 1) % this.lines.length;
+    const column = (this.lines[row] ?? '').length;
+    const word = this.rng.pick(['  # tune', '  # x', ' * 1', '  # lr', '  # TODO check']);
+    for (let i = 0; i < word.length; i++) {
+      const at = { line: row, character: column + i };
+      this.pending.push({ range: { start: at, end: at }, text: word[i] as string });
+    }
+    for (let i = word.length; i > 0; i--) {
+      this.pending.push({ range: { start: { line: row, character: column + i - 1 }, end: { line: row, character: column + i } }, text: '' });
+    }
+  }
+}
+
+async function timedEdit(client: BenchLspClient, uri: string, typist: Typist): Promise<number> {
+  const { range, text } = typist.next();
+  const started = performance.now();
+  await client.change(uri, range, text);
+  await client.diagnostics(uri);
+  return performance.now() - started;
+}
+
+async function latency(pull: boolean, text: string): Promise<number[]> {
+  const client = await BenchLspClient.start({ pull });
+  const uri = 'file:///bench/train_2000.py';
+  await client.open(uri, text);
+  await client.diagnostics(uri);
+  const typist = new Typist(text, new Random(5));
+  for (let i = 0; i < 30; i++) await timedEdit(client, uri, typist);
+  const samples: number[] = [];
+  for (let i = 0; i < EDITS; i++) samples.push(await timedEdit(client, uri, typist));
+  await client.stop();
+  return samples;
+}
+
+interface SoakResult {
+  rssStart: number;
+  rssEnd: number;
+  rssPeak: number;
+  /** RSS after every `SOAK_RSS_EVERY` pulls: a leak climbs steadily, a warm-up plateaus. */
+  rssTimeline: number[];
+  first: number[];
+  last: number[];
+  seconds: number;
+}
+
+async function soak(text: string): Promise<SoakResult> {
+  const client = await BenchLspClient.start({ pull: true });
+  const others = generateCorpus({ seed: 99, totalLines: (SOAK_OPEN_FILES - 1) * 200, linesPerFile: 200 }).slice(0, SOAK_OPEN_FILES - 1);
+  for (const [i, file] of others.entries()) {
+    const uri = `file:///bench/open_${i}.py`;
+    await client.open(uri, file.text);
+    await client.diagnostics(uri);
+  }
+  const uri = 'file:///bench/soak_2000.py';
+  await client.open(uri, text);
+  await client.diagnostics(uri);
+  const typist = new Typist(text, new Random(17));
+  for (let i = 0; i < 30; i++) await timedEdit(client, uri, typist);
+  const rssStart = client.rssBytes();
+  const rssTimeline = [rssStart];
+  const pulls: number[] = [];
+  const started = performance.now();
+  for (let i = 1; i <= SOAK_EDITS; i++) {
+    if (i % SOAK_PULL_EVERY === 0) {
+      pulls.push(await timedEdit(client, uri, typist));
+      if (pulls.length % SOAK_RSS_EVERY === 0) rssTimeline.push(client.rssBytes());
+    } else {
+      const { range, text: inserted } = typist.next();
+      await client.change(uri, range, inserted);
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  // Let the server settle (pending GC) before the final reading, as a user pausing would.
+  await client.diagnostics(uri);
+  const rssEnd = client.rssBytes();
+  await client.stop();
+  return { rssStart, rssEnd, rssPeak: Math.max(...rssTimeline, rssEnd), rssTimeline, first: pulls.slice(0, SOAK_WINDOW), last: pulls.slice(-SOAK_WINDOW), seconds };
+}
+
+function writeTree(root: string, files: readonly CorpusFile[]): void {
+  for (const [i, file] of files.entries()) {
+    const path = join(root, `project_${i % 20}`, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.text);
+  }
+}
+
+function cliThroughput(jobs: number, root: string, lines: number): { seconds: number; linesPerSecond: number; exit: number | null } {
+  const started = performance.now();
+  const run = spawnSync(process.execPath, [resolve('dist', 'cli.js'), 'check', root, '--jobs', String(jobs), '--statistics', '--exit-zero'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (run.status !== 0) process.stderr.write(`check --jobs ${jobs} exited ${run.status}: ${run.stderr.slice(0, 2000)}\n`);
+  return { seconds, linesPerSecond: lines / seconds, exit: run.status };
+}
+
+async function main(): Promise<void> {
+  const text = fileOfLines(2_026, 2_000);
+  const out: string[] = [];
+
+  const pull = await latency(true, text);
+  const push = await latency(false, text);
+  const p95 = percentile(pull, 95);
+  out.push(
+    '## Edit → diagnostics latency (real server, 2,000-line file)',
+    '',
+    `${EDITS} single-character incremental edits (typing and deleting short words at line ends), each followed by`,
+    'waiting for that version\'s diagnostics: a `textDocument/diagnostic` pull, or the next `publishDiagnostics` push.',
+    '',
+    table(
+      ['mode', 'p50 ms', 'p95 ms', 'max ms'],
+      [
+        ['pull', ms(percentile(pull, 50)), ms(p95), ms(Math.max(...pull))],
+        ['push', ms(percentile(push, 50)), ms(percentile(push, 95)), ms(Math.max(...push))],
+      ],
+    ),
+    '',
+    headline(`edit→diagnostics p50 ${ms(percentile(pull, 50))} ms, p95 ${ms(p95)} ms (pull; target p95 < ${TARGET_P95_MS} ms)`, p95 < TARGET_P95_MS),
+    '',
+  );
+  console.log(out.splice(0).join('\n'));
+
+  const result = await soak(text);
+  const growth = result.rssEnd - result.rssStart;
+  out.push(
+    `## Soak: ${thousands(SOAK_EDITS)} single-character edits, ${SOAK_OPEN_FILES} open files`,
+    '',
+    `Diagnostics pulled after every ${SOAK_PULL_EVERY}th edit (${thousands(SOAK_EDITS / SOAK_PULL_EVERY)} pulls); latency of the first and last`,
+    `${SOAK_WINDOW} pulls; RSS of the server process from /proc/<pid>/status. Soak took ${result.seconds.toFixed(0)} s.`,
+    '',
+    table(
+      ['', 'RSS MiB', 'p50 ms', 'p95 ms'],
+      [
+        ['start', mib(result.rssStart), ms(percentile(result.first, 50)), ms(percentile(result.first, 95))],
+        ['end', mib(result.rssEnd), ms(percentile(result.last, 50)), ms(percentile(result.last, 95))],
+      ],
+    ),
+    '',
+    `RSS every ${SOAK_RSS_EVERY} pulls (MiB): ${result.rssTimeline.map(mib).join(' → ')}; peak ${mib(result.rssPeak)}.`,
+    '',
+    headline(
+      `soak RSS ${mib(result.rssStart)} → ${mib(result.rssEnd)} MiB (${growth >= 0 ? '+' : ''}${mib(growth)}); p95 ${ms(percentile(result.first, 95))} → ${ms(percentile(result.last, 95))} ms`,
+      growth < 64 * 2 ** 20 && percentile(result.last, 95) < 2 * percentile(result.first, 95) + 5,
+    ),
+    '',
+  );
+  console.log(out.splice(0).join('\n'));
+
+  const root = mkdtempSync(join(tmpdir(), 'nanlint-bench-tree-'));
+  try {
+    const files = generateCorpus({ seed: 404, totalLines: 200_000 });
+    writeTree(root, files);
+    const lines = files.reduce((sum, file) => sum + countLines(file.text), 0);
+    cliThroughput(2, root, lines);
+    const one = cliThroughput(1, root, lines);
+    const two = cliThroughput(2, root, lines);
+    out.push(
+      '## CLI `check` over a large tree',
+      '',
+      `${thousands(files.length)} files, ${thousands(lines)} lines in 20 project folders; \`nanlint check DIR --jobs N --statistics --exit-zero\`,`,
+      'wall time including process start, after one warm-up run (file cache).',
+      '',
+      table(
+        ['workers', 'seconds', 'lines/s', 'exit'],
+        [
+          ['1', one.seconds.toFixed(2), thousands(one.linesPerSecond), String(one.exit)],
+          ['2', two.seconds.toFixed(2), thousands(two.linesPerSecond), String(two.exit)],
+        ],
+      ),
+      '',
+      headline(`CLI check: ${thousands(one.linesPerSecond)} lines/s on 1 worker, ${thousands(two.linesPerSecond)} lines/s on 2 (×${(two.linesPerSecond / one.linesPerSecond).toFixed(2)})`, one.exit === 0 && two.exit === 0),
+    );
+    console.log(out.join('\n'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
