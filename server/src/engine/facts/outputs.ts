@@ -4,6 +4,7 @@ import { stringContent } from '../semantic/constants';
 import type { SemanticModel } from '../semantic/model';
 import { activationName, SIGMOID_FUNCTIONS, TORCH_CLASSIFICATION_LOSSES } from './api';
 import type { TrainingFacts } from './facts';
+import type { LossCall } from './losses';
 import type { LayerFact, ModelFact } from './models';
 
 export interface OutputActivation {
@@ -60,8 +61,27 @@ export function outputLayers(model: SemanticModel, facts: TrainingFacts): Output
       }
     }
   }
-  for (const found of outputs) if (found.framework === 'pytorch') found.loss = torchLossFed(facts, found, torchLoss);
+  const feeds = sigmoidFeeds(facts);
+  for (const found of outputs) if (found.framework === 'pytorch') found.loss = torchLossFed(facts, found, torchLoss, feeds);
   return outputs;
+}
+
+/** Loss calls by the start of each sigmoid their prediction traces back to; traced once, on first use. */
+function sigmoidFeeds(facts: TrainingFacts): () => Map<number, LossCall[]> {
+  let feeds: Map<number, LossCall[]> | undefined;
+  return () => {
+    if (feeds) return feeds;
+    feeds = new Map();
+    for (const lossCall of facts.losses.calls) {
+      if (!lossCall.input) continue;
+      for (const found of facts.losses.activationsOf(lossCall.input, { kinds: ['sigmoid'] })) {
+        const list = feeds.get(found.node.startIndex);
+        if (list) list.push(lossCall);
+        else feeds.set(found.node.startIndex, [lossCall]);
+      }
+    }
+    return feeds;
+  };
 }
 
 /**
@@ -69,12 +89,10 @@ export function outputLayers(model: SemanticModel, facts: TrainingFacts): Output
  * back to this sigmoid. When no loss call reaches it, the file's classification loss decides, unless the
  * file also has a binary loss (a multi-label model may be what the sigmoid feeds).
  */
-function torchLossFed(facts: TrainingFacts, output: OutputLayer, fileLoss: string | null): string | null {
+function torchLossFed(facts: TrainingFacts, output: OutputLayer, fileLoss: string | null, feeds: () => Map<number, LossCall[]>): string | null {
   const sigmoid = output.activation?.name === 'sigmoid' ? output.activation.node : null;
   if (!sigmoid) return fileLoss;
-  const fed = facts.losses.calls.filter((lossCall) =>
-    lossCall.input !== null && facts.losses.activationsOf(lossCall.input, { kinds: ['sigmoid'] }).some((found) => found.node.startIndex === sigmoid.startIndex),
-  );
+  const fed = feeds().get(sigmoid.startIndex) ?? [];
   if (fed.length > 0) return fed.find((lossCall) => lossCall.kind === 'cross-entropy' || lossCall.kind === 'nll')?.qualifiedName ?? null;
   const binary = facts.losses.constructions.some((construction) => construction.kind === 'binary-cross-entropy' || construction.kind === 'binary-cross-entropy-with-logits');
   return binary ? null : fileLoss;

@@ -13,7 +13,13 @@ export interface ContentChange {
  */
 export class IncrementalDocument {
   private currentText: string;
+  /**
+   * The tree kept for incremental reparsing. No syntax node is ever taken from it: node-tree-sitter's
+   * `tree.edit` updates every node object still alive on a tree, which after a lint is many thousands.
+   */
   private currentTree: Tree | undefined;
+  /** The tree handed to the analysis: a reparse against `currentTree` that reuses all of it. */
+  private analysedTree: Tree | undefined;
   private treeIsStale = true;
   private lines: LineIndex | undefined;
 
@@ -34,6 +40,7 @@ export class IncrementalDocument {
     if (!change.range) {
       this.currentText = change.text;
       this.currentTree = undefined;
+      this.analysedTree = undefined;
       this.treeIsStale = true;
       this.lines = undefined;
       return;
@@ -61,9 +68,11 @@ export class IncrementalDocument {
   tree(): Tree {
     if (!this.currentTree || this.treeIsStale) {
       this.currentTree = parse(this.currentText, this.currentTree);
+      this.analysedTree = undefined;
       this.treeIsStale = false;
     }
-    return this.currentTree;
+    this.analysedTree ??= parse(this.currentText, this.currentTree);
+    return this.analysedTree;
   }
 }
 
