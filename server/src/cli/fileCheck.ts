@@ -55,6 +55,7 @@ function checkPython(job: FileJob, text: string, bom: boolean): FileOutcome {
 }
 
 function pythonOutcome(job: FileJob, text: string, result: LintResult, fixed: string[]): FileOutcome {
+  if (result.notAnalysed !== undefined) return skip(job.filename, 'timeout', result.notAnalysed);
   const index = new LineIndex(text);
   return {
     filename: job.filename,
@@ -101,6 +102,7 @@ function checkNotebook(job: FileJob, json: string, bom: boolean): FileOutcome {
   }
   const notebook = buildVirtualNotebook(cells);
   const result = lint(notebook.text, job.filename, job.config);
+  if (result.notAnalysed !== undefined) return skip(job.filename, 'timeout', result.notAnalysed);
   const indexes = cells.map((cell) => new LineIndex(cell.source));
   const fileLines = sourceLinesInFile(finalJson);
   const diagnostics: Diagnostic[] = [];

@@ -1,6 +1,6 @@
 import type { LintConfig } from './config';
 import { lint, type LintResult } from './linter';
-import { parse, syntaxErrorNodes } from './parse/tree';
+import { parse, ParseTimeoutError, syntaxErrorNodes } from './parse/tree';
 import type { Edit, Fix, Violation } from './rule';
 
 export interface FixOptions {
@@ -32,8 +32,14 @@ function overlaps(a: Edit, b: Edit): boolean {
   return a.start < b.end && b.start < a.end || (a.start === b.start && (a.start === a.end || b.start === b.end));
 }
 
+/** A text that cannot be parsed within budget counts as broken: no fix may produce it. */
 function syntaxErrorCount(text: string): number {
-  return syntaxErrorNodes(parse(text)).length;
+  try {
+    return syntaxErrorNodes(parse(text)).length;
+  } catch (error) {
+    if (error instanceof ParseTimeoutError) return Number.POSITIVE_INFINITY;
+    throw error;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { DEFAULT_CONFIG, type LintConfig } from './config';
 import { buildFacts } from './facts/facts';
 import type { IncrementalDocument } from './parse/document';
-import { parse, syntaxErrorNodes, type SyntaxNode, type Tree } from './parse/tree';
+import { parse, ParseTimeoutError, syntaxErrorNodes, type SyntaxNode, type Tree } from './parse/tree';
 import { LineIndex } from './positions';
 import { RULES } from './rules';
 import type { Fix, Report, Rule, RuleContext, Span, Violation } from './rule';
@@ -28,6 +28,8 @@ export interface LintResult {
   unusedSuppressions: UnusedDirective[];
   /** A rule that threw: its findings are missing, the others stand. */
   ruleFailures: RuleFailure[];
+  /** Why the file was not analysed at all (its parse ran over budget); absent when it was. */
+  notAnalysed?: string;
 }
 
 export function resolveLintConfig(config: Partial<LintConfig> | undefined): LintConfig {
@@ -51,7 +53,13 @@ export function isRuleEnabled(code: string, config: LintConfig): boolean {
  */
 export function lint(text: string, _path: string, config?: Partial<LintConfig>, options?: LintOptions): LintResult {
   const resolved = resolveLintConfig(config);
-  const tree: Tree = options?.document && options.document.text === text ? options.document.tree() : parse(text);
+  let tree: Tree;
+  try {
+    tree = options?.document && options.document.text === text ? options.document.tree() : parse(text);
+  } catch (error) {
+    if (!(error instanceof ParseTimeoutError)) throw error;
+    return { violations: [], syntaxErrors: [], unusedSuppressions: [], ruleFailures: [], notAnalysed: error.message };
+  }
   const lines = options?.document && options.document.text === text ? options.document.lineIndex : new LineIndex(text);
   const model = new SemanticModel(tree, text);
   const facts = buildFacts(model, { exhaustive: options?.exhaustiveCalls === true });

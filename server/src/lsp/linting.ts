@@ -71,7 +71,10 @@ export class LintService {
     }
     try {
       const result = lint(text, subject.path ?? subject.ownerUri, config.config, { document: subject.document });
-      if (result.ruleFailures.length > 0) {
+      if (result.notAnalysed !== undefined) {
+        this.log.warn(`not linted ${subject.ownerUri}: ${result.notAnalysed}`);
+        this.status.report({ state: 'warning', message: `not linted: ${result.notAnalysed}`, uri: subject.ownerUri });
+      } else if (result.ruleFailures.length > 0) {
         const failed = result.ruleFailures.map((failure) => `${failure.code}: ${failure.message}`).join('; ');
         this.log.error(`rules failed on ${subject.ownerUri}: ${failed}`);
         this.status.report({ state: 'error', message: `rules failed: ${result.ruleFailures.map((f) => f.code).join(', ')}`, uri: subject.ownerUri });

@@ -17,9 +17,34 @@ function sharedParser(): Parser {
   return parser;
 }
 
-/** Parses `text`; with `oldTree` (already `edit`ed to match `text`) tree-sitter reuses unchanged subtrees. */
+/** Raised when tree-sitter's error recovery runs far past the normal cost of a text this size. */
+export class ParseTimeoutError extends Error {}
+
+// Below this size a parse is fast whatever the text; above it, a deadline guards against tree-sitter's
+// error recovery, which grows quadratically after a few dozen unclosed brackets (a 160 kB file: 7 s).
+const GUARDED_LENGTH = 16 * 1024;
+
+/** About 15x the time a normal parse of this size takes on a loaded machine. */
+export function parseBudgetMs(length: number): number {
+  return 500 + length * 0.005;
+}
+
+/**
+ * Parses `text`; with `oldTree` (already `edit`ed to match `text`) tree-sitter reuses unchanged subtrees.
+ * Throws ParseTimeoutError when a large text takes longer than parseBudgetMs.
+ */
 export function parse(text: string, oldTree?: Tree): Tree {
-  return sharedParser().parse(text, oldTree ?? null);
+  if (text.length < GUARDED_LENGTH) return sharedParser().parse(text, oldTree ?? null);
+  const budget = parseBudgetMs(text.length);
+  const deadline = performance.now() + budget;
+  const parser = sharedParser();
+  const tree = parser.parse(text, oldTree ?? null, { progressCallback: () => performance.now() > deadline }) as Tree | null;
+  if (!tree) {
+    // A cancelled parse would otherwise be resumed by the parser's next call, whatever text it is given.
+    parser.reset();
+    throw new ParseTimeoutError(`parsing took longer than ${Math.round(budget)} ms (tree-sitter's error recovery on unbalanced brackets)`);
+  }
+  return tree;
 }
 
 /** ERROR and MISSING nodes: the regions a syntax error affects. Iterative: trees can be 10,000 deep. */
