@@ -4,24 +4,15 @@
 // the whole engine — imports and aliases, constant propagation, argparse, classes, loops, comments and
 // docstrings — with the shape of real scripts, not copies of one file.
 
+import { SeededRandom } from '../server/src/reproduce/random';
+
 export interface CorpusFile {
   path: string;
   text: string;
 }
 
-/** mulberry32: tiny, fast, and good enough to vary a corpus reproducibly. */
-export class Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+/** The reproduction runner's seeded generator (mulberry32), with the choices a corpus needs. */
+export class Random extends SeededRandom {
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
   }
