@@ -71,7 +71,9 @@ export class IncrementalDocument {
       this.analysedTree = undefined;
       this.treeIsStale = false;
     }
-    this.analysedTree ??= parse(this.currentText, this.currentTree);
+    // tree-sitter's error recovery can differ between an incremental and a fresh parse of the same invalid
+    // text: a text with errors is analysed from a fresh parse, so every face sees what `nanlint check` sees.
+    this.analysedTree ??= this.currentTree.rootNode.hasError ? parse(this.currentText) : parse(this.currentText, this.currentTree);
     return this.analysedTree;
   }
 }
