@@ -179,7 +179,8 @@ export class CallSites {
 
 /** `name(` or `self.name(` for any of the names; group 1 is the callee, group 2 the name. */
 function callPattern(names: string[]): RegExp {
-  return new RegExp(`(?<![\\w.])((?:self\\s*\\.\\s*)?(${names.join('|')}))\\s*\\(`, 'g');
+  const identifiers = names.filter((name) => /^[A-Za-z_]\w*$/.test(name));
+  return new RegExp(`(?<![\\w.])((?:self\\s*\\.\\s*)?(${identifiers.join('|') || '(?!)'}))\\s*\\(`, 'g');
 }
 
 function describeParameter(definition: Region, parameterNode: SyntaxNode): Parameter | null {

@@ -115,7 +115,8 @@ export function buildOutline(tree: Tree): Outline {
         end: cursor.endIndex,
         parent: current,
         scope: undefined as unknown as Region,
-        name: kind === 'function' || kind === 'class' ? (node.childForFieldName('name')?.text ?? null) : null,
+        // A name that a syntax error left empty (a MISSING identifier) is no name.
+        name: kind === 'function' || kind === 'class' ? node.childForFieldName('name')?.text || null : null,
       };
       region.scope = kind === 'loop' ? current.scope : region;
       regions.push(region);
