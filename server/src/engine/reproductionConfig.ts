@@ -58,7 +58,8 @@ export function extractTrainingConfig(text: string, path: string, config?: Parti
   const layerFramework = anchor.framework === 'pytorch' ? 'pytorch' : 'keras';
   const recurrentClass = recurrentLayerFor(facts, models, layerFramework);
   const recurrentLayer = recurrentClass ? facts.layers.find((layer) => layer.className === recurrentClass && layer.framework === layerFramework) : undefined;
-  const output = outputLayers(model, facts).find((candidate) => models.length === 0 || models.includes(candidate.model)) ?? outputLayers(model, facts)[0];
+  const outputs = outputLayers(model, facts);
+  const output = outputs.find((candidate) => models.length === 0 || models.includes(candidate.model)) ?? outputs[0];
   const classifierFinding = findings.some((code) => ['NAN101', 'NAN102', 'NAN103', 'NAN104'].includes(code));
 
   const violationAnchors = violations.map((violation) => ({ code: violation.code, anchor: text.slice(violation.start, violation.end) }));

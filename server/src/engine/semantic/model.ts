@@ -40,6 +40,7 @@ export class SemanticModel {
   /** `name = value` and `self.name = value` bindings in document order. */
   private readonly valueAssignments: LazyBinding[] = [];
   private vocabulary: Set<string> | undefined;
+  private imported: Set<string> | undefined;
 
   constructor(
     readonly tree: Tree,
@@ -192,7 +193,7 @@ export class SemanticModel {
    */
   frameworkNames(): Set<string> {
     if (this.vocabulary) return this.vocabulary;
-    const names = this.importedNames();
+    const names = new Set(this.importedNames());
     for (const binding of this.valueAssignments) {
       VALUE_ROOT.lastIndex = binding.valueStart;
       const root = VALUE_ROOT.exec(this.text)?.[1];
@@ -204,10 +205,12 @@ export class SemanticModel {
 
   /** Local names bound by imports, in any scope. */
   importedNames(): Set<string> {
+    if (this.imported) return this.imported;
     const names = new Set<string>();
     for (const scopeNames of this.scopeBindings.values()) {
       for (const [name, bindings] of scopeNames) if (bindings.some((binding) => binding.kind === 'import')) names.add(name);
     }
+    this.imported = names;
     return names;
   }
 
