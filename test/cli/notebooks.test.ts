@@ -116,6 +116,33 @@ describe('notebooks on the command line', () => {
     expect(text).toBe(original.replace('lr=0.01', 'lr=1e-3'));
   });
 
+  it('--fix puts a line inserted after the last statement of a cell into that cell, not the next one', async () => {
+    const root = makeProject({ 'nb.ipynb': codeCellsNotebook([['import torch.nn as nn\n', 'encoder = nn.LSTM(32, 64)'], ['print(encoder)']]) });
+    const report = JSON.parse((await runCli(['check', '--select', 'NAN501', '--format', 'json'], root)).stdout) as NotebookDiagnostic[];
+    expect(report.map((d) => [d.code, d.cell, d.fix?.edits.map((edit) => edit.location.row)])).toEqual([['NAN501', 1, [2]]]);
+
+    const run = await runCli(['check', '--select', 'NAN501', '--fix'], root);
+    expect(run.stdout).toBe('Found 1 problem (1 fixed, 0 remaining).\n');
+    const fixed = JSON.parse(readFileSync(join(root, 'nb.ipynb'), 'utf8')) as Notebook;
+    expect(fixed.cells.map((cell) => cell.source)).toEqual([
+      ['import torch.nn as nn\n', 'encoder = nn.LSTM(32, 64)\n', 'for name, param in encoder.named_parameters():\n', '    if "weight_hh" in name:\n', '        nn.init.orthogonal_(param)'],
+      ['print(encoder)'],
+    ]);
+    expect(await runCli(['check', '--select', 'NAN501'], root)).toMatchObject({ code: 0, stdout: 'All checks passed!\n' });
+  });
+
+  it('--fix puts a line inserted after the last statement of the last cell into that cell', async () => {
+    const root = makeProject({ 'nb.ipynb': codeCellsNotebook([['import torch.nn as nn'], ['encoder = nn.GRU(8, 16)']]) });
+    const run = await runCli(['check', '--select', 'NAN501', '--fix'], root);
+    expect(run.stdout).toBe('Found 1 problem (1 fixed, 0 remaining).\n');
+    const fixed = JSON.parse(readFileSync(join(root, 'nb.ipynb'), 'utf8')) as Notebook;
+    expect(fixed.cells.map((cell) => cell.source)).toEqual([
+      ['import torch.nn as nn'],
+      ['encoder = nn.GRU(8, 16)\n', 'for name, param in encoder.named_parameters():\n', '    if "weight_hh" in name:\n', '        nn.init.orthogonal_(param)'],
+    ]);
+    expect(await runCli(['check', '--select', 'NAN501'], root)).toMatchObject({ code: 0, stdout: 'All checks passed!\n' });
+  });
+
   it('a second --fix finds nothing to change', async () => {
     const root = makeProject({ 'train.ipynb': FIXTURE });
     await runCli(['check', ...PINNED, '--fix'], root);
@@ -145,3 +172,9 @@ describe('notebooks on the command line', () => {
     expect(diagnostics.map((d) => d.code)).toEqual(['NAN201']);
   });
 });
+
+/** An nbformat 4 notebook of code cells, sources stored as lists of lines, written as Jupyter writes it. */
+function codeCellsNotebook(sources: string[][]): string {
+  const cells = sources.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source }));
+  return `${JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1)}\n`;
+}

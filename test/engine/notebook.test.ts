@@ -111,6 +111,66 @@ describe('the virtual document', () => {
   });
 });
 
+describe('edits of the virtual document as edits of one cell', () => {
+  const cells = [code('import torch.nn as nn\nencoder = nn.LSTM(32, 64)'), markdown('## Use it'), code('print(encoder)')];
+  const line = 'nn.init.orthogonal_(encoder.weight_hh_l0)';
+  /** Where a line inserted after the first cell's last line lands: just after the newline that closes the cell. */
+  const afterFirstCell = 'import torch.nn as nn\nencoder = nn.LSTM(32, 64)\n'.length;
+
+  it('keeps a line inserted after the last line of a cell in that cell when the finding is there', () => {
+    const notebook = buildVirtualNotebook(cells);
+    const finding = notebook.text.indexOf('nn.LSTM');
+    const insertion = { start: afterFirstCell, end: afterFirstCell, content: `${line}\n` };
+    expect(notebook.editToCell(insertion, finding)).toEqual({ cellIndex: 0, start: afterFirstCell - 1, end: afterFirstCell - 1, content: `\n${line}` });
+  });
+
+  it('keeps a line inserted before the first line of a cell in that cell when the finding is there', () => {
+    const notebook = buildVirtualNotebook(cells);
+    const finding = notebook.text.indexOf('print');
+    const insertion = { start: afterFirstCell, end: afterFirstCell, content: `${line}\n` };
+    expect(notebook.editToCell(insertion, finding)).toEqual({ cellIndex: 2, start: 0, end: 0, content: `${line}\n` });
+  });
+
+  it('keeps a line inserted after the last line of the last cell in that cell, with its CRLF', () => {
+    const notebook = buildVirtualNotebook([code('x = 1\r\nencoder = nn.GRU(8, 16)')]);
+    const end = notebook.text.length;
+    expect(notebook.editToCell({ start: end, end, content: `${line}\r\n` }, 0)).toEqual({ cellIndex: 0, start: end - 1, end: end - 1, content: `\r\n${line}` });
+  });
+
+  it('refuses an edit that crosses cells, and text without a line end after the last cell', () => {
+    const notebook = buildVirtualNotebook(cells);
+    expect(notebook.editToCell({ start: 5, end: afterFirstCell + 2, content: '' }, 5)).toBeUndefined();
+    const end = notebook.text.length;
+    expect(notebook.editToCell({ start: end, end, content: line }, 0)).toBeUndefined();
+  });
+
+  it('changes the cells exactly as the edit changes the virtual document', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ maxLength: 12 }).map((source) => code(source.replace(/[%!?]/g, 'x'))), { minLength: 1, maxLength: 5 }),
+        fc.nat(),
+        fc.nat(),
+        fc.nat(),
+        // A CRLF line moved into a cell keeps its CRLF there, so only `\n` lines give the identical text.
+        fc.constantFrom('', 'a', 'a\n', '\n', 'a\nb\n'),
+        (input, startSeed, lengthSeed, findingSeed, content) => {
+          const notebook = buildVirtualNotebook(input);
+          const start = startSeed % (notebook.text.length + 1);
+          const edit = { start, end: start + (lengthSeed % 3 === 0 ? 0 : lengthSeed % (notebook.text.length - start + 1)), content };
+          const mapped = notebook.editToCell(edit, findingSeed % (notebook.text.length + 1));
+          if (!mapped) return;
+          const cellsAfter = input.map((cell, cellIndex) =>
+            cellIndex === mapped.cellIndex ? code(cell.source.slice(0, mapped.start) + mapped.content + cell.source.slice(mapped.end)) : cell,
+          );
+          const virtualAfter = notebook.text.slice(0, edit.start) + edit.content + notebook.text.slice(edit.end);
+          expect(buildVirtualNotebook(cellsAfter).text).toBe(virtualAfter);
+        },
+      ),
+      { seed: 1127, numRuns: 500 },
+    );
+  });
+});
+
 describe('reading notebook JSON', () => {
   it('reads cells with list or string sources', () => {
     const json = JSON.stringify({ nbformat: 4, cells: [{ cell_type: 'code', source: ['a\n', 'b'] }, { cell_type: 'markdown', source: '# t' }, { cell_type: 'raw', source: [] }] });

@@ -61,6 +61,43 @@ describe.each([
   });
 });
 
+describe('fixes that insert a line after the last statement of a cell', () => {
+  let client: LspTestClient;
+  afterEach(async () => client.shutdown());
+
+  const RNN_CELLS = ['import torch.nn as nn\nencoder = nn.LSTM(32, 64)', 'print(encoder)', 'decoder = nn.GRU(64, 32)'];
+  // Once `name` is bound by the first loop, the second uses names it cannot overwrite.
+  const initLoop = (layer: string, [name, param] = ['name', 'param']): string =>
+    `for ${name}, ${param} in ${layer}.named_parameters():\n    if "weight_hh" in ${name}:\n        nn.init.orthogonal_(${param})`;
+  const SECOND_LOOP_NAMES: [string, string] = ['param_name', 'rnn_param'];
+
+  it('the quick-fix edits the cell of the finding, also when that cell is the last one', async () => {
+    client = await LspTestClient.start({ settings: { select: ['NAN501'] } });
+    const cells = await client.openNotebook(NOTEBOOK, RNN_CELLS.map((text) => ({ text })));
+    for (const [cellIndex, expectedLoop] of [[0, initLoop('encoder')], [2, initLoop('decoder', SECOND_LOOP_NAMES)]] as const) {
+      const uri = cells[cellIndex]!;
+      const diagnostics = await client.diagnostics(uri);
+      expect(diagnostics.map((d) => d.code)).toEqual(['NAN501']);
+      const actions = await client.codeActions(uri, diagnostics[0]!.range, diagnostics, ['quickfix']);
+      const fix = actions.find((action) => action.title.startsWith('Initialize'));
+      expect(fix?.edit?.documentChanges?.map((change) => ('textDocument' in change ? change.textDocument.uri : ''))).toEqual([uri]);
+      await client.applyEdit(fix!.edit!);
+      expect(client.text(uri)).toBe(`${RNN_CELLS[cellIndex]}\n${expectedLoop}`);
+      expect(await client.diagnostics(uri)).toEqual([]);
+    }
+    expect(client.text(cells[1]!)).toBe(RNN_CELLS[1]);
+  });
+
+  it('notebook.source.fixAll.nanlint keeps each inserted line in the cell of its finding', async () => {
+    client = await LspTestClient.start({ settings: { select: ['NAN501'] } });
+    const cells = await client.openNotebook(NOTEBOOK, RNN_CELLS.map((text) => ({ text })));
+    const actions = await client.codeActions(cells[0]!, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [], ['notebook.source.fixAll']);
+    await client.applyEdit(actions[0]!.edit!);
+    expect(cells.map((uri) => client.text(uri))).toEqual([`${RNN_CELLS[0]}\n${initLoop('encoder')}`, RNN_CELLS[1], `${RNN_CELLS[2]}\n${initLoop('decoder', SECOND_LOOP_NAMES)}`]);
+    for (const uri of cells) expect(await client.diagnostics(uri)).toEqual([]);
+  });
+});
+
 describe('notebook structure changes', () => {
   let client: LspTestClient;
   afterEach(async () => client.shutdown());

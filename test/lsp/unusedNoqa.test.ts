@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UNUSED_NOQA_CODE } from '../../server/src/cli/unusedNoqa';
+import { UNUSED_NOQA_CODE } from '../../server/src/engine';
 import { LspTestClient } from '../helpers/lspHarness';
 
 const URI = 'file:///workspace/train.py';

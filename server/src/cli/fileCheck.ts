@@ -1,10 +1,9 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { LintConfig } from '../engine/config';
-import { applyEdits, applyFixes, docsUrl, lint, type LintResult } from '../engine';
-import { buildVirtualNotebook, parseNotebookCells, replaceCellSources, sourceLinesInFile, type NotebookCellInput, type VirtualNotebook } from '../engine/notebook';
+import { applyEdits, applyFixes, docsUrl, lint, UNUSED_NOQA_CODE, UNUSED_NOQA_URL, unusedNoqaViolations, type LintResult } from '../engine';
+import { buildVirtualNotebook, parseNotebookCells, replaceCellSources, sourceLinesInFile, type CellEdit, type NotebookCellInput, type VirtualNotebook } from '../engine/notebook';
 import { LineIndex } from '../engine/positions';
 import type { Applicability, Edit, Violation } from '../engine/rule';
-import { UNUSED_NOQA_CODE, UNUSED_NOQA_URL, unusedNoqaViolations } from './unusedNoqa';
 import type { Diagnostic, DiagnosticFix, FileOutcome, SkipKind, SyntaxErrorLocation } from './diagnostics';
 
 export type FixMode = 'none' | 'safe' | 'unsafe';
@@ -111,7 +110,7 @@ function checkNotebook(job: FileJob, json: string, bom: boolean): FileOutcome {
     const index = place && indexes[place.cellIndex];
     if (!place || !index) continue;
     const span = notebook.spanToCell(violation.start, violation.end) ?? { ...place, start: place.offset, end: place.offset };
-    const edits = violation.fix && cellEdits(notebook, cells, violation.fix.edits, place.cellIndex);
+    const edits = violation.fix && cellEdits(notebook, cells, violation, place.cellIndex);
     const fix = violation.fix && edits ? mapFix({ ...violation.fix, edits }, index) : undefined;
     const shifted = { ...violation, start: span.start, end: span.end, related: shiftRelated(violation, notebook, place.cellIndex) };
     const diagnostic = toDiagnostic(shifted, job.filename, index, place.cellIndex + 1, fix);
@@ -142,7 +141,7 @@ function fixNotebook(initial: NotebookCellInput[], job: FileJob): { cells: Noteb
     const before = lint(notebook.text, job.filename, job.config);
     const candidates = withUnusedNoqa(job, notebook.text, before)
       .filter((violation) => violation.fix && applies(violation.fix.applicability, job.fix) && !rejected.has(violationKey(violation)))
-      .map((violation) => ({ violation, cellEditsList: violation.fix && editsByCell(notebook, cells, violation.fix.edits) }))
+      .map((violation) => ({ violation, cellEditsList: editsByCell(notebook, cells, violation) }))
       .filter((candidate): candidate is { violation: Violation; cellEditsList: CellEdit[] } => candidate.cellEditsList !== undefined);
     if (candidates.length === 0) break;
     const batch = nonOverlapping(candidates);
@@ -167,25 +166,23 @@ function fixNotebook(initial: NotebookCellInput[], job: FileJob): { cells: Noteb
   return { cells, fixed };
 }
 
-interface CellEdit extends Edit {
-  cellIndex: number;
-}
-
-function editsByCell(notebook: VirtualNotebook, cells: NotebookCellInput[], edits: Edit[]): CellEdit[] | undefined {
+/** The edits of the violation's fix, each in its cell; undefined when there is no fix or an edit fits no cell. */
+function editsByCell(notebook: VirtualNotebook, cells: NotebookCellInput[], violation: Violation): CellEdit[] | undefined {
+  if (!violation.fix) return undefined;
   const mapped: CellEdit[] = [];
-  for (const edit of edits) {
-    const span = notebook.spanToCell(edit.start, edit.end);
-    const cell = span && cells[span.cellIndex];
+  for (const edit of violation.fix.edits) {
+    const inCell = notebook.editToCell(edit, violation.start);
+    const cell = inCell && cells[inCell.cellIndex];
     // An edit over masked IPython syntax would rewrite text the linter never saw.
-    if (!span || !cell || cell.source.slice(span.start, span.end) !== notebook.text.slice(edit.start, edit.end)) return undefined;
-    mapped.push({ cellIndex: span.cellIndex, start: span.start, end: span.end, content: edit.content });
+    if (!inCell || !cell || cell.source.slice(inCell.start, inCell.end) !== notebook.text.slice(edit.start, edit.end)) return undefined;
+    mapped.push(inCell);
   }
   return mapped;
 }
 
 /** The fix's edits in the anchor's cell coordinates; undefined when any edit lies outside that cell. */
-function cellEdits(notebook: VirtualNotebook, cells: NotebookCellInput[], edits: Edit[], cellIndex: number): Edit[] | undefined {
-  const mapped = editsByCell(notebook, cells, edits);
+function cellEdits(notebook: VirtualNotebook, cells: NotebookCellInput[], violation: Violation, cellIndex: number): Edit[] | undefined {
+  const mapped = editsByCell(notebook, cells, violation);
   if (!mapped || mapped.some((edit) => edit.cellIndex !== cellIndex)) return undefined;
   return mapped.map(({ start, end, content }) => ({ start, end, content }));
 }

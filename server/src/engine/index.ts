@@ -2,6 +2,7 @@
 export { lint, isRuleEnabled, resolveLintConfig, type LintOptions, type LintResult, type RuleFailure } from './linter';
 export { applyEdits, applyFixes, type FixOptions, type FixResult } from './fixer';
 export { noqaEdit, type UnusedDirective } from './suppressions';
+export { UNUSED_NOQA_CODE, UNUSED_NOQA_URL, unusedNoqaViolations } from './unusedNoqa';
 export { RULES, ruleByCode } from './rules';
 export { docsUrl, renderRuleDoc, DOCS_BASE_URL } from './docs';
 export { LineIndex, type Position, type RowColumn } from './positions';

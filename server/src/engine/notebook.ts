@@ -5,6 +5,8 @@
  * offset in the virtual document, shifted by the cell's start.
  */
 
+import type { Edit } from './rule';
+
 export type CellKind = 'code' | 'markdown' | 'raw';
 
 export interface NotebookCellInput {
@@ -22,6 +24,11 @@ export interface CellSegment {
   length: number;
 }
 
+/** An edit of one cell's source, in that cell's offsets. */
+export interface CellEdit extends Edit {
+  cellIndex: number;
+}
+
 export interface CellOffset {
   cellIndex: number;
   offset: number;
@@ -37,6 +44,13 @@ export interface VirtualNotebook {
   toVirtual(cellIndex: number, offset: number): number | undefined;
   /** The cell holding the whole span, with in-cell offsets; undefined when the span crosses cells. */
   spanToCell(start: number, end: number): { cellIndex: number; start: number; end: number } | undefined;
+  /**
+   * The edit of one cell that changes the virtual document as `edit` does; undefined when the edit
+   * crosses cells or lies outside every cell. `findingAt` is the virtual offset of the finding the
+   * edit fixes: it decides where a line inserted just after the newline that closes a cell goes, since
+   * "after the cell's last line" and "before the next cell's first line" are the same virtual offset.
+   */
+  editToCell(edit: Edit, findingAt: number): CellEdit | undefined;
 }
 
 /** Cell magics whose body is Python: only their first line is masked. */
@@ -73,6 +87,12 @@ export function buildVirtualNotebook(cells: readonly NotebookCellInput[]): Virtu
     return undefined;
   };
 
+  const spanToCell = (start: number, end: number): { cellIndex: number; start: number; end: number } | undefined => {
+    const segment = segmentAt(start);
+    if (segment === undefined || end < start || end > segment.start + segment.length) return undefined;
+    return { cellIndex: segment.cellIndex, start: start - segment.start, end: end - segment.start };
+  };
+
   return {
     text,
     segments,
@@ -85,10 +105,21 @@ export function buildVirtualNotebook(cells: readonly NotebookCellInput[]): Virtu
       if (segment === undefined || cellOffset < 0 || cellOffset > segment.length) return undefined;
       return segment.start + cellOffset;
     },
-    spanToCell(start, end) {
-      const segment = segmentAt(start);
-      if (segment === undefined || end < start || end > segment.start + segment.length) return undefined;
-      return { cellIndex: segment.cellIndex, start: start - segment.start, end: end - segment.start };
+    spanToCell,
+    editToCell(edit, findingAt) {
+      // The cell whose separator newline the insertion directly follows.
+      const before = edit.start === edit.end ? segmentAt(edit.start - 1) : undefined;
+      const closed = before && edit.start === before.start + before.length + 1 ? before : undefined;
+      const lineEnd = /\r?\n$/.exec(edit.content)?.[0];
+      // After the last cell nothing else can take the line; between cells, the finding's cell does.
+      if (closed && lineEnd && (segmentAt(edit.start) === undefined || segmentAt(findingAt) === closed)) {
+        // The separator newline already ends the cell's old last line, so the line's own line end moves
+        // in front of it: the cell gets `\n<line>` and the virtual text comes out the same (a CRLF line
+        // keeps its CRLF in the cell, so there the two line ends swap places).
+        return { cellIndex: closed.cellIndex, start: closed.length, end: closed.length, content: lineEnd + edit.content.slice(0, -lineEnd.length) };
+      }
+      const span = spanToCell(edit.start, edit.end);
+      return span && { ...span, content: edit.content };
     },
   };
 }

@@ -3,10 +3,9 @@
  * `data`, already converted to editor ranges, with the version they were computed for, so code actions
  * need no server state and a stale fix is recognised instead of applied (Ruff's server does the same).
  */
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
 import { z } from 'zod';
-import { docsUrl, noqaEdit, type Applicability, type Edit, type Severity, type Violation } from '../engine';
-import { UNUSED_NOQA_CODE, UNUSED_NOQA_URL, unusedNoqaViolations } from '../cli/unusedNoqa';
+import { docsUrl, noqaEdit, UNUSED_NOQA_CODE, UNUSED_NOQA_URL, unusedNoqaViolations, type Applicability, type Edit, type Severity, type Violation } from '../engine';
 import type { LintOutcome } from './linting';
 import type { LintSubject } from './subjects';
 
@@ -79,7 +78,7 @@ function add(grouped: Map<string, Diagnostic[]>, located: { uri: string; diagnos
 
 function alternativesData(subject: LintOutcome['subject'], violation: Violation): { alternatives?: FixData[] } {
   const alternatives = (violation.alternativeFixes ?? []).flatMap((fix) => {
-    const data = toFixData(subject, fix.title, fix.applicability, fix.edits);
+    const data = toFixData(subject, fix.title, fix.applicability, fix.edits, violation.start);
     return data ? [data] : [];
   });
   return alternatives.length > 0 ? { alternatives } : {};
@@ -92,9 +91,9 @@ function toDiagnostic(outcome: LintOutcome, violation: Violation, href = docsUrl
   const data: DiagnosticData = {
     ownerUri: subject.ownerUri,
     version: outcome.version,
-    ...(violation.fix ? optional('fix', toFixData(subject, violation.fix.title, violation.fix.applicability, violation.fix.edits)) : {}),
+    ...(violation.fix ? optional('fix', toFixData(subject, violation.fix.title, violation.fix.applicability, violation.fix.edits, violation.start)) : {}),
     ...alternativesData(subject, violation),
-    ...(violation.code === UNUSED_NOQA_CODE ? {} : optional('suppress', toFixData(subject, `Disable ${violation.code} for this line`, 'safe', [noqaEdit(outcome.text, violation)]))),
+    ...(violation.code === UNUSED_NOQA_CODE ? {} : optional('suppress', toFixData(subject, `Disable ${violation.code} for this line`, 'safe', [noqaEdit(outcome.text, violation)], violation.start))),
   };
   const relatedInformation = violation.related.flatMap((related) => {
     const at = subject.locate(related);
@@ -119,11 +118,14 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-/** Engine edits (offsets into the linted text) as per-document text edits; undefined if one cannot be placed. */
-export function toFixData(subject: LintSubject, title: string, applicability: Applicability, edits: readonly Edit[]): FixData | undefined {
+/**
+ * Engine edits (offsets into the linted text) of the fix for the finding at `findingAt`, as
+ * per-document text edits; undefined if one cannot be placed.
+ */
+export function toFixData(subject: LintSubject, title: string, applicability: Applicability, edits: readonly Edit[], findingAt: number): FixData | undefined {
   const changes = new Map<string, DocumentChange>();
   for (const edit of edits) {
-    const located = locateEdit(subject, edit);
+    const located = subject.locateEdit(edit, findingAt);
     if (!located) return undefined;
     let change = changes.get(located.uri);
     if (!change) {
@@ -133,9 +135,4 @@ export function toFixData(subject: LintSubject, title: string, applicability: Ap
     change.edits.push(located.edit);
   }
   return { title, applicability, changes: [...changes.values()] };
-}
-
-function locateEdit(subject: LintSubject, edit: Edit): { uri: string; edit: TextEdit } | undefined {
-  const location = subject.locateExact(edit);
-  return location && { uri: location.uri, edit: { range: location.range, newText: edit.content } };
 }

@@ -55,7 +55,7 @@ function fixNotebook(subject: NotebookSubject, request: FixAllRequest): Document
       return fix.applicability === 'safe' || (request.unsafe && fix.applicability === 'unsafe');
     });
     if (!candidate) break;
-    const next = applyInCells(virtual, current, candidate.fix.edits);
+    const next = applyInCells(virtual, current, candidate.fix.edits, candidate.start);
     const fixed = next && virtualOf(next).text;
     if (!next || fixed === virtual.text || syntaxErrorCount(fixed ?? '') > syntaxErrorCount(virtual.text)) {
       rejected.add(fixKey(candidate));
@@ -72,14 +72,14 @@ function fixNotebook(subject: NotebookSubject, request: FixAllRequest): Document
   return changes;
 }
 
-/** The cell texts with the edits applied; undefined when an edit crosses a cell boundary. */
-function applyInCells(virtual: VirtualNotebook, texts: readonly string[], edits: readonly Edit[]): string[] | undefined {
+/** The cell texts with the edits of the finding at `findingAt` applied; undefined when an edit crosses a cell boundary. */
+function applyInCells(virtual: VirtualNotebook, texts: readonly string[], edits: readonly Edit[], findingAt: number): string[] | undefined {
   const byCell = new Map<number, Edit[]>();
   for (const edit of edits) {
-    const inCell = virtual.spanToCell(edit.start, edit.end);
+    const inCell = virtual.editToCell(edit, findingAt);
     if (!inCell) return undefined;
     const list = byCell.get(inCell.cellIndex) ?? [];
-    list.push({ start: inCell.start, end: inCell.end, content: edit.content });
+    list.push({ start: inCell.start, end: inCell.end, content: inCell.content });
     byCell.set(inCell.cellIndex, list);
   }
   const next = [...texts];

@@ -4,8 +4,8 @@
  * code actions and hover do not care which one they have.
  */
 import { fileURLToPath } from 'node:url';
-import type { Position, Range } from 'vscode-languageserver';
-import type { IncrementalDocument, Span } from '../engine';
+import type { Position, Range, TextEdit } from 'vscode-languageserver';
+import type { Edit, IncrementalDocument, Span } from '../engine';
 import type { OpenTextDocument } from './documents';
 import type { OpenNotebook } from './notebooks';
 
@@ -30,8 +30,11 @@ export interface LintSubject {
   targetUris(): string[];
   /** Where a span of `text` is in the editor; a span crossing cells is cut at its cell's end. */
   locate(span: Span): EditorLocation | undefined;
-  /** Where a span to be edited is: only a span inside one document (the separator between cells is in none). */
-  locateExact(span: Span): EditorLocation | undefined;
+  /**
+   * An edit of `text` as an edit of one target document, for the fix of the finding at `findingAt`;
+   * undefined when it does not fit inside one document (the separator between cells is in none).
+   */
+  locateEdit(edit: Edit, findingAt: number): { uri: string; edit: TextEdit } | undefined;
   /** The offset in `text` of a position in one of the target documents. */
   offsetAt(uri: string, position: Position): number | undefined;
   /** The version of one target document, for versioned workspace edits. */
@@ -72,8 +75,9 @@ export class FileSubject implements LintSubject {
     return { uri: this.open.uri, range: { start: lines.positionAt(span.start), end: lines.positionAt(span.end) } };
   }
 
-  locateExact(span: Span): EditorLocation {
-    return this.locate(span);
+  locateEdit(edit: Edit): { uri: string; edit: TextEdit } {
+    const { uri, range } = this.locate(edit);
+    return { uri, edit: { range, newText: edit.content } };
   }
 
   offsetAt(uri: string, position: Position): number | undefined {
@@ -122,12 +126,12 @@ export class NotebookSubject implements LintSubject {
     return { uri: cell.uri, range: { start: lines.positionAt(at.offset), end: lines.positionAt(end) } };
   }
 
-  locateExact(span: Span): EditorLocation | undefined {
-    const inCell = this.notebook.virtual.spanToCell(span.start, span.end);
+  locateEdit(edit: Edit, findingAt: number): { uri: string; edit: TextEdit } | undefined {
+    const inCell = this.notebook.virtual.editToCell(edit, findingAt);
     const cell = inCell && this.notebook.cells[inCell.cellIndex];
     if (!inCell || !cell) return undefined;
     const lines = cell.document.lineIndex;
-    return { uri: cell.uri, range: { start: lines.positionAt(inCell.start), end: lines.positionAt(inCell.end) } };
+    return { uri: cell.uri, edit: { range: { start: lines.positionAt(inCell.start), end: lines.positionAt(inCell.end) }, newText: inCell.content } };
   }
 
   offsetAt(uri: string, position: Position): number | undefined {

@@ -1,7 +1,11 @@
-import { DOCS_BASE_URL, type UnusedDirective } from '../engine';
-import type { Violation } from '../engine/rule';
+import { DOCS_BASE_URL } from './docs';
+import type { Violation } from './rule';
+import type { UnusedDirective } from './suppressions';
 
-/** Not a rule of the registry: the CLI reports it only when `--report-unused-noqa` asks (Ruff's RUF100). */
+/**
+ * Not a rule of the registry: reported only when asked for (Ruff's RUF100), by `--report-unused-noqa` on
+ * the command line and `nanlint.reportUnusedNoqa` in the editor, with the same messages and fixes.
+ */
 export const UNUSED_NOQA_CODE = 'NAN000';
 export const UNUSED_NOQA_NAME = 'unused-noqa';
 export const UNUSED_NOQA_URL = `${DOCS_BASE_URL}/README.md#suppressing-findings`;
