@@ -125,23 +125,34 @@ export function collectCalls(model: SemanticModel, options: CollectOptions = {})
   const calls: CallFact[] = [];
   const seen = new Set<number>();
   const root = model.tree.rootNode;
-  const add = (openParen: number, chain: string[] | null, method: string | null): void => {
+  const add = (openParen: number, chain: string[] | null, method: string | null, callStart?: number): void => {
     if (seen.has(openParen)) return;
-    // The smallest named node around a call's `(` is its argument list; in a string or a `def` it is not.
-    const argumentList = root.namedDescendantForIndex(openParen, openParen + 1);
-    if (argumentList.startIndex !== openParen || (argumentList.type !== 'argument_list' && argumentList.type !== 'generator_expression')) return;
-    const call = argumentList.parent;
-    if (call?.type !== 'call') return;
+    const call = (callStart === undefined ? null : callFrom(callStart, openParen)) ?? callAround(openParen);
+    if (!call) return;
     const statement = model.statementAt(call.startIndex);
     if (!statement) return;
     seen.add(openParen);
     calls.push(new CallFact(call, statement, model, chain, method));
   };
+  // The smallest named node around a call's `(` is its argument list; in a string or a `def` it is not.
+  const callAround = (openParen: number): SyntaxNode | null => {
+    const argumentList = root.namedDescendantForIndex(openParen, openParen + 1);
+    if (argumentList.startIndex !== openParen || (argumentList.type !== 'argument_list' && argumentList.type !== 'generator_expression')) return null;
+    const call = argumentList.parent;
+    return call?.type === 'call' ? call : null;
+  };
+  // A dotted name cannot contain a `(`, so the smallest named node from its start to its `(` is usually
+  // the call itself: one question to the tree instead of two. (Not when the name is broken over lines
+  // after a dot; then the `(` decides, as for method calls.)
+  const callFrom = (callStart: number, openParen: number): SyntaxNode | null => {
+    const call = root.namedDescendantForIndex(callStart, openParen + 1);
+    return call.type === 'call' && call.startIndex === callStart ? call : null;
+  };
   for (const match of text.matchAll(NAMED_CALL)) {
     const chain = match[1]!.split('.').map((part) => part.trim());
     const method = chain[chain.length - 1]!;
     if (everyCall || CALL_NAMES_OF_INTEREST.has(method) || interestingRoot(chain)) {
-      add(match.index + match[0].length - 1, chain, method);
+      add(match.index + match[0].length - 1, chain, method, match.index);
     }
   }
   for (const match of text.matchAll(METHOD_CALL)) {
