@@ -1,5 +1,5 @@
 import { DEFAULT_CONFIG, type LintConfig } from './config';
-import { buildFacts } from './facts/facts';
+import { buildFacts, type TrainingFacts } from './facts/facts';
 import type { IncrementalDocument } from './parse/document';
 import { parse, ParseTimeoutError, syntaxErrorNodes, type SyntaxNode, type Tree } from './parse/tree';
 import { LineIndex } from './positions';
@@ -47,22 +47,46 @@ export function isRuleEnabled(code: string, config: LintConfig): boolean {
   return !config.ignore.some(matches);
 }
 
+/** A parsed file with its semantic model and training facts: what the rules (and the extraction) read. */
+export interface Analysis {
+  text: string;
+  tree: Tree;
+  lines: LineIndex;
+  model: SemanticModel;
+  facts: TrainingFacts;
+}
+
+/**
+ * Parses `text` (or takes the document's incrementally maintained tree) and builds its model and facts.
+ * Throws ParseTimeoutError when the parse runs over its budget.
+ */
+export function analyse(text: string, options?: LintOptions): Analysis {
+  const document = options?.document && options.document.text === text ? options.document : undefined;
+  const tree = document ? document.tree() : parse(text);
+  const lines = document ? document.lineIndex : new LineIndex(text);
+  const model = new SemanticModel(tree, text);
+  const facts = buildFacts(model, { exhaustive: options?.exhaustiveCalls === true });
+  return { text, tree, lines, model, facts };
+}
+
 /**
  * The one entry point every face calls: parse, model, facts, rules, suppressions. The path names the
  * file for the faces' sake; per-file settings are resolved into `config` before the call.
  */
 export function lint(text: string, _path: string, config?: Partial<LintConfig>, options?: LintOptions): LintResult {
-  const resolved = resolveLintConfig(config);
-  let tree: Tree;
+  let analysis: Analysis;
   try {
-    tree = options?.document && options.document.text === text ? options.document.tree() : parse(text);
+    analysis = analyse(text, options);
   } catch (error) {
     if (!(error instanceof ParseTimeoutError)) throw error;
     return { violations: [], syntaxErrors: [], unusedSuppressions: [], ruleFailures: [], notAnalysed: error.message };
   }
-  const lines = options?.document && options.document.text === text ? options.document.lineIndex : new LineIndex(text);
-  const model = new SemanticModel(tree, text);
-  const facts = buildFacts(model, { exhaustive: options?.exhaustiveCalls === true });
+  return lintAnalysis(analysis, config);
+}
+
+/** Runs the enabled rules over an analysis and applies the file's suppressions. */
+export function lintAnalysis({ text, tree, lines, model, facts }: Analysis, config?: Partial<LintConfig>): LintResult {
+  const resolved = resolveLintConfig(config);
   const violations: Violation[] = [];
   const ruleFailures: RuleFailure[] = [];
   const errorNodes = syntaxErrorNodes(tree);
@@ -85,7 +109,7 @@ function contextFor(
   rule: Rule,
   text: string,
   model: SemanticModel,
-  facts: ReturnType<typeof buildFacts>,
+  facts: TrainingFacts,
   config: LintConfig,
   sink: Violation[],
   syntax: { lines: LineIndex; brokenLines: BrokenLines },

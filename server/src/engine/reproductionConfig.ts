@@ -1,14 +1,14 @@
 import type { LintConfig } from './config';
-import { buildFacts, type TrainingFacts } from './facts/facts';
+import type { TrainingFacts } from './facts/facts';
 import type { OptimizerFact } from './facts/optimizers';
 import { outputLayers } from './facts/outputs';
 import { recurrentLayerFor } from './facts/recurrence';
 import type { TrainingStep } from './facts/trainingSteps';
-import { lint } from './linter';
-import { parse, type SyntaxNode } from './parse/tree';
-import { LineIndex } from './positions';
+import { analyse, lintAnalysis } from './linter';
+import type { SyntaxNode } from './parse/tree';
+import type { SemanticModel } from './semantic/model';
+import type { LineIndex } from './positions';
 import type { ClipPlacement, LossKind, ModelFamily, Sourced, TrainingConfig } from '../protocol/reproduce';
-import { SemanticModel } from './semantic/model';
 
 export interface ExtractOptions {
   /** 1-based line: pick the training step or optimizer nearest to it. */
@@ -37,10 +37,9 @@ interface Anchor {
  * it came from, or is marked assumed with the default used. Null when the file trains nothing and has
  * no finding the runner can reproduce.
  */
-export function extractTrainingConfig(text: string, path: string, config?: Partial<LintConfig>, options: ExtractOptions = {}): TrainingConfig | null {
-  const model = new SemanticModel(parse(text), text);
-  const facts = buildFacts(model);
-  const lines = new LineIndex(text);
+export function extractTrainingConfig(text: string, _path: string, config?: Partial<LintConfig>, options: ExtractOptions = {}): TrainingConfig | null {
+  const analysis = analyse(text);
+  const { model, facts, lines } = analysis;
   const lineOf = (node: SyntaxNode | null | undefined): number | null => (node ? lines.rowColumn(node.startIndex).row : null);
   const found = <T>(value: T, node: SyntaxNode | null | undefined): Sourced<T> => ({ value, line: lineOf(node), assumed: false });
   const assumed = <T>(value: T): Sourced<T> => ({ value, line: null, assumed: true });
@@ -49,7 +48,7 @@ export function extractTrainingConfig(text: string, path: string, config?: Parti
     return value && typeof value.value === 'number' ? found(value.value, node) : null;
   };
 
-  const violations = lint(text, path, config).violations;
+  const violations = lintAnalysis(analysis, config).violations;
   const findings = [...new Set(violations.map((violation) => violation.code).filter((code) => REPRODUCIBLE_CODES.has(code)))];
   const anchor = chooseAnchor(facts, lines, options.line);
   if (!anchor.node && findings.length === 0) return null;
