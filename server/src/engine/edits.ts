@@ -19,6 +19,11 @@ export function nextLineStartOf(text: string, offset: number): number {
   return newline === -1 ? text.length : newline + 1;
 }
 
+/** The spaces and tabs at the start of the line `offset` is on, up to `offset`. */
+export function indentationBefore(text: string, offset: number): string {
+  return /^[ \t]*/.exec(text.slice(lineStartOf(text, offset), offset))?.[0] ?? '';
+}
+
 /**
  * The indentation of a statement that starts its own line; null when something else precedes it on
  * that line (`if ready: optimizer.step()`), where a line-based edit would change the meaning.
@@ -76,4 +81,15 @@ export function appendKeywordArgument(argumentList: SyntaxNode, argument: string
   const last = argumentList.namedChildren.filter((child) => child.type !== 'comment').pop();
   if (!last) return { start: argumentList.startIndex + 1, end: argumentList.startIndex + 1, content: argument };
   return { start: last.endIndex, end: last.endIndex, content: `, ${argument}` };
+}
+
+/** Insertions at one offset become one edit, in order: the edits of a fix must not overlap. */
+export function mergeInsertions(edits: readonly Edit[]): Edit[] {
+  const merged: Edit[] = [];
+  for (const edit of edits) {
+    const previous = merged[merged.length - 1];
+    if (previous && previous.start === edit.start && previous.end === edit.end) previous.content += edit.content;
+    else merged.push({ ...edit });
+  }
+  return merged;
 }

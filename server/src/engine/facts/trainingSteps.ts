@@ -142,6 +142,14 @@ export function collectSteps(model: SemanticModel, calls: CallFact[], optimizers
   return { stepCalls, trainingSteps, tapeSteps: collectTapeSteps(model, calls, optimizers) };
 }
 
+/**
+ * The step's calls of `kind` after its backward and before `end` (by default its `optimizer.step()`):
+ * `clip_grad_norm_` or `scaler.unscale_` where they take effect on this step's gradients.
+ */
+export function callsAfterBackward(step: TrainingStep, kind: StepCallKind, end: number = step.step.start): CallFact[] {
+  return step.calls.filter((other) => other.kind === kind && other.call.start > step.backward.start && other.call.start < end).map((other) => other.call);
+}
+
 function lastBefore(calls: StepCall[], kind: StepCallKind, offset: number): CallFact | undefined {
   let found: CallFact | undefined;
   for (const stepCall of calls) if (stepCall.kind === kind && stepCall.call.start < offset) found = stepCall.call;

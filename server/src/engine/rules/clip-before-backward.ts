@@ -1,5 +1,6 @@
 import { deleteStatementLines, enclosingStatement, insertLineAfter, insertLineBefore } from '../edits';
 import type { CallFact, TrainingStep } from '../facts/facts';
+import { callsAfterBackward } from '../facts/trainingSteps';
 import { defineRule, type Fix } from '../rule';
 
 export default defineRule({
@@ -67,7 +68,7 @@ function isScaledBackward(backward: CallFact): boolean {
 }
 
 function unscaledBetween(step: TrainingStep, clip: CallFact): boolean {
-  return step.calls.some((other) => other.kind === 'unscale' && other.call.start > step.backward.start && other.call.start < clip.start);
+  return callsAfterBackward(step, 'unscale', clip.start).length > 0;
 }
 
 function unscaleFix(text: string, step: TrainingStep, clip: CallFact): Fix | undefined {

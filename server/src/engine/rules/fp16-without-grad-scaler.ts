@@ -1,6 +1,7 @@
 import { appendKeywordArgument, insertLineAfter, insertLineBefore, replaceNode } from '../edits';
 import type { AutocastFact } from '../facts/mixedPrecision';
 import type { TrainingStep } from '../facts/facts';
+import { callsAfterBackward } from '../facts/trainingSteps';
 import { snippet } from '../messages';
 import type { SemanticModel } from '../semantic/model';
 import { defineRule, type Edit, type Fix } from '../rule';
@@ -79,8 +80,8 @@ function gradScalerFix(model: SemanticModel, text: string, autocast: AutocastFac
     replaceNode(step.step.node, `${scaler}.step(${optimizer.text})`),
     insertLineAfter(text, stepStatement.startIndex, stepStatement.endIndex, `${scaler}.update()`),
   ];
-  const clip = step.calls.find((call) => call.kind === 'clip' && call.call.start > step.backward.start && call.call.start < step.step.start);
-  if (clip) edits.push(insertLineBefore(text, clip.call.statement.start, `${scaler}.unscale_(${optimizer.text})`));
+  const [clip] = callsAfterBackward(step, 'clip');
+  if (clip) edits.push(insertLineBefore(text, clip.statement.start, `${scaler}.unscale_(${optimizer.text})`));
   if (edits.some((edit) => edit === null) || stepStatement.text !== step.step.node.text) return undefined;
   return { title: `Keep float16 and scale the loss with \`${scalerClass}\``, applicability: 'unsafe', edits: edits as Edit[] };
 }

@@ -1,5 +1,6 @@
-import { appendKeywordArgument, enclosingStatement, insertLineAfter, insertLineBefore, replaceNode } from '../edits';
+import { appendKeywordArgument, enclosingStatement, indentationBefore, insertLineAfter, insertLineBefore, mergeInsertions, replaceNode } from '../edits';
 import { recurrentLayerFor } from '../facts/recurrence';
+import { callsAfterBackward } from '../facts/trainingSteps';
 import { defineRule, type Edit, type RuleContext } from '../rule';
 
 const KERAS_CLASS_FOR_STRING: Record<string, string> = {
@@ -43,9 +44,9 @@ export default defineRule({
 
 function checkPyTorchSteps({ model, facts, settings, text, report }: RuleContext): void {
   for (const step of facts.trainingSteps) {
-    const clipped = step.calls.some((call) => call.kind === 'clip' && call.call.start > step.backward.start && call.call.start < step.step.start)
-      || (step.closure !== null && step.calls.some((call) => call.kind === 'clip' && call.call.start > step.backward.start && call.call.start < step.closure!.end));
-    if (clipped) continue;
+    // With an LBFGS-style closure the clip may also sit after `backward()` inside the closure.
+    const clipsBefore = step.closure ? Math.max(step.step.start, step.closure.end) : step.step.start;
+    if (callsAfterBackward(step, 'clip', clipsBefore).length > 0) continue;
     const parameters = step.optimizer?.parameters ?? null;
     const layer = recurrentLayerFor(facts, parameters ? facts.modelsOf(parameters) : [], 'pytorch');
     if (!layer && settings.clipping !== 'always') continue;
@@ -57,12 +58,11 @@ function checkPyTorchSteps({ model, facts, settings, text, report }: RuleContext
         const parametersText = parameters && /\.parameters\(\)$/.test(parameters.text) ? parameters.text : 'model.parameters()';
         const clipFunction = model.localNameFor('torch.nn.utils.clip_grad_norm_') ?? 'torch.nn.utils.clip_grad_norm_';
         const lines = [`${clipFunction}(${parametersText}, max_norm=1.0)`];
-        const hasUnscale = step.calls.some((call) => call.kind === 'unscale' && call.call.start > step.backward.start && call.call.start < step.step.start);
-        if (step.scaler && step.optimizerExpression && !hasUnscale) lines.unshift(`${step.scaler.text}.unscale_(${step.optimizerExpression.text})`);
+        if (step.scaler && step.optimizerExpression && callsAfterBackward(step, 'unscale').length === 0) lines.unshift(`${step.scaler.text}.unscale_(${step.optimizerExpression.text})`);
         let edits: (Edit | null)[];
         if (step.closure) {
           const backwardStatement = enclosingStatement(step.backward.node);
-          edits = [insertLineAfter(text, backwardStatement.startIndex, backwardStatement.endIndex, lines.join(`\n${indentOf(text, backwardStatement.startIndex)}`))];
+          edits = [insertLineAfter(text, backwardStatement.startIndex, backwardStatement.endIndex, lines.join(`\n${indentationBefore(text, backwardStatement.startIndex)}`))];
         } else {
           const stepStatement = enclosingStatement(step.step.node);
           edits = lines.map((line) => insertLineBefore(text, stepStatement.startIndex, line));
@@ -127,20 +127,4 @@ function checkTapeSteps({ model, facts, settings, text, report }: RuleContext): 
       },
     });
   }
-}
-
-function indentOf(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
-}
-
-/** Two insertions at one offset become one edit, in order (edits must not overlap). */
-function mergeInsertions(edits: Edit[]): Edit[] {
-  const merged: Edit[] = [];
-  for (const edit of edits) {
-    const previous = merged[merged.length - 1];
-    if (previous && previous.start === edit.start && previous.end === edit.end) previous.content += edit.content;
-    else merged.push({ ...edit });
-  }
-  return merged;
 }
