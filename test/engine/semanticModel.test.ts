@@ -39,9 +39,18 @@ describe('qualifiedName', () => {
   });
 
   it('spells an API the way the file imports it', () => {
-    expect(modelOf('import torch\nimport torch.nn as nn\n').localNameFor('torch.nn.utils.clip_grad_norm_')).toBe('nn.utils.clip_grad_norm_');
-    expect(modelOf('import tensorflow as tf\n').localNameFor('keras.optimizers')).toBe('tf.keras.optimizers');
-    expect(modelOf('import numpy as np\n').localNameFor('torch.nn')).toBeNull();
+    const end = (text: string): number => text.length;
+    const torchAndNn = 'import torch\nimport torch.nn as nn\n';
+    expect(modelOf(torchAndNn).localNameFor('torch.nn.utils.clip_grad_norm_', end(torchAndNn))).toBe('nn.utils.clip_grad_norm_');
+    expect(modelOf('import tensorflow as tf\n').localNameFor('keras.optimizers', 24)).toBe('tf.keras.optimizers');
+    expect(modelOf('import numpy as np\n').localNameFor('torch.nn', 19)).toBeNull();
+  });
+
+  it('spells an API as the names mean it where the code goes, when a name is imported twice', () => {
+    const text = 'import torch\nimport other.nn as nn\nFIRST = 1\nfrom torch import nn\nSECOND = 2\n';
+    const model = modelOf(text);
+    expect(model.localNameFor('torch.nn.utils.clip_grad_norm_', text.indexOf('FIRST'))).toBe('torch.nn.utils.clip_grad_norm_');
+    expect(model.localNameFor('torch.nn.utils.clip_grad_norm_', text.indexOf('SECOND'))).toBe('nn.utils.clip_grad_norm_');
   });
 });
 

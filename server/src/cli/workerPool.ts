@@ -31,8 +31,22 @@ export interface PoolOptions {
 }
 
 export async function checkFiles(jobs: readonly FileJob[], options: PoolOptions): Promise<FileOutcome[]> {
-  if (!options.workerScript || jobs.length === 0) return jobs.map(checkHere);
+  if (!options.workerScript || jobs.length === 0) return checkHereOneByOne(jobs);
   return runOnWorkers(jobs, options.workerScript, Math.max(1, Math.min(options.workers, jobs.length)), options.timeBudgetMs);
+}
+
+/**
+ * Checks the files in this process, giving the event loop a turn after each: node-tree-sitter frees a
+ * tree's native memory in a finalizer that runs only then, so a loop that never yields holds every tree
+ * it parsed (measured: 1.7 MB per 2,000-line file, gigabytes over a large repository).
+ */
+async function checkHereOneByOne(jobs: readonly FileJob[]): Promise<FileOutcome[]> {
+  const outcomes: FileOutcome[] = [];
+  for (const job of jobs) {
+    outcomes.push(checkHere(job));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return outcomes;
 }
 
 function checkHere(job: FileJob): FileOutcome {

@@ -53,7 +53,7 @@ export default defineRule({
 });
 
 function bfloat16Fix(model: SemanticModel, autocast: AutocastFact): Fix | undefined {
-  const bfloat16 = model.localNameFor('torch.bfloat16');
+  const bfloat16 = model.localNameFor('torch.bfloat16', autocast.call.start);
   const argumentList = autocast.call.argumentsNode;
   if (!bfloat16 || !argumentList) return undefined;
   const edit = autocast.dtypeArgument ? replaceNode(autocast.dtypeArgument, bfloat16) : appendKeywordArgument(argumentList, `dtype=${bfloat16}`);
@@ -68,11 +68,11 @@ function gradScalerFix(model: SemanticModel, text: string, autocast: AutocastFac
   const plainBackward = step.backward.method === 'backward' && step.backward.qualifiedName === null && step.backward.positional.length === 0;
   if (step.region.kind !== 'loop' || step.closure || step.scaler || !plainBackward || !loss || !optimizer || stepsOfBackward.length !== 1 || step.step.positional.length > 0) return undefined;
   const legacy = autocast.api.startsWith('torch.cuda.amp');
-  const scalerClass = model.localNameFor(legacy ? 'torch.cuda.amp.GradScaler' : 'torch.amp.GradScaler');
-  if (!scalerClass) return undefined;
-  const scaler = model.lookup('scaler', step.region.start) ? 'grad_scaler' : 'scaler';
   let outermost = step.region;
   while (outermost.parent && outermost.parent.kind === 'loop') outermost = outermost.parent;
+  const scalerClass = model.localNameFor(legacy ? 'torch.cuda.amp.GradScaler' : 'torch.amp.GradScaler', outermost.start);
+  if (!scalerClass) return undefined;
+  const scaler = model.lookup('scaler', step.region.start) ? 'grad_scaler' : 'scaler';
   const stepStatement = step.step.statement.node;
   const edits: (Edit | null)[] = [
     insertLineBefore(text, outermost.start, `${scaler} = ${scalerClass}(${legacy ? '' : '"cuda"'})`),

@@ -56,7 +56,10 @@ function checkPyTorchSteps({ model, facts, settings, text, report }: RuleContext
       message: `\`${step.step.node.text}\` updates ${what} without gradient clipping: one exploding batch makes the update overflow to inf, then NaN`,
       fix: () => {
         const parametersText = parameters && /\.parameters\(\)$/.test(parameters.text) ? parameters.text : 'model.parameters()';
-        const clipFunction = model.localNameFor('torch.nn.utils.clip_grad_norm_') ?? 'torch.nn.utils.clip_grad_norm_';
+        const insertedAt = step.closure ? step.backward.start : step.step.start;
+        const clipFunction = model.localNameFor('torch.nn.utils.clip_grad_norm_', insertedAt) ?? (model.lookup('torch', insertedAt) ? null : 'torch.nn.utils.clip_grad_norm_');
+        // `torch` bound to something else there: the clip would not be recognised, and the fix would repeat.
+        if (!clipFunction) return undefined;
         const lines = [`${clipFunction}(${parametersText}, max_norm=1.0)`];
         if (step.scaler && step.optimizerExpression && callsAfterBackward(step, 'unscale').length === 0) lines.unshift(`${step.scaler.text}.unscale_(${step.optimizerExpression.text})`);
         let edits: (Edit | null)[];
@@ -93,7 +96,7 @@ function checkKerasCompiles({ model, facts, settings, report }: RuleContext): vo
           return { title: 'Add `clipnorm=1.0` to the optimizer', applicability: 'safe', edits: [appendKeywordArgument(argumentList, 'clipnorm=1.0')] };
         }
         const className = KERAS_CLASS_FOR_STRING[optimizer.displayName.slice(1, -1).toLowerCase()];
-        const optimizersModule = model.localNameFor('keras.optimizers');
+        const optimizersModule = model.localNameFor('keras.optimizers', optimizer.node.startIndex);
         if (!className || !optimizersModule) return undefined;
         return {
           title: `Use \`${className}(clipnorm=1.0)\``,
@@ -119,7 +122,7 @@ function checkTapeSteps({ model, facts, settings, text, report }: RuleContext): 
       fix: () => {
         const assignment = tapeStep.gradient.node.parent;
         const target = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : null;
-        const tf = model.localNameFor('tensorflow');
+        const tf = model.localNameFor('tensorflow', tapeStep.gradient.start);
         if (target?.type !== 'identifier' || !tf || !assignment) return undefined;
         const statement = enclosingStatement(assignment);
         const edit = insertLineAfter(text, statement.startIndex, statement.endIndex, `${target.text}, _ = ${tf}.clip_by_global_norm(${target.text}, 5.0)`);

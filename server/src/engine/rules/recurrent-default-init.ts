@@ -50,7 +50,7 @@ function orthogonalInitFix(model: SemanticModel, text: string, layer: LayerFact)
   const statement = layer.call.statement.node;
   const assignment = statement.type === 'expression_statement' ? statement.firstNamedChild : null;
   const target = assignment?.type === 'assignment' && assignment.childForFieldName('right')?.startIndex === layer.call.start ? assignment.childForFieldName('left') : null;
-  const init = model.localNameFor('torch.nn.init.orthogonal_');
+  const init = model.localNameFor('torch.nn.init.orthogonal_', statement.startIndex);
   if (!init || (target?.type !== 'identifier' && target?.type !== 'attribute')) return undefined;
   // The inserted loop only counts if its target resolves back to this layer (not `self.rnn` outside a class).
   if (model.assignedValue(target)?.startIndex !== layer.call.start) return undefined;

@@ -89,6 +89,6 @@ function renamed(model: SemanticModel, callee: SyntaxNode, fused: string | undef
     const attribute = callee.childForFieldName('attribute');
     return attribute ? replaceNode(attribute, leaf) : null;
   }
-  const spelled = model.localNameFor(fused);
+  const spelled = model.localNameFor(fused, callee.startIndex);
   return spelled ? replaceNode(callee, spelled) : null;
 }

@@ -67,7 +67,7 @@ function logSoftmaxFix(model: SemanticModel, logCall: LogCall, activation: Activ
     if (callee?.type === 'attribute') replacement = `${callee.childForFieldName('object')!.text}.log_softmax${activation.argumentList.text}`;
     else if (callee) {
       const qualified = model.qualifiedName(callee);
-      const spelled = qualified ? model.localNameFor(qualified.replace(/softmax$/, 'log_softmax')) : null;
+      const spelled = qualified ? model.localNameFor(qualified.replace(/softmax$/, 'log_softmax'), logCall.call.start) : null;
       replacement = spelled ? `${spelled}${activation.argumentList.text}` : null;
     }
   }
@@ -77,7 +77,8 @@ function logSoftmaxFix(model: SemanticModel, logCall: LogCall, activation: Activ
 
 function logSigmoidFix(model: SemanticModel, logCall: LogCall, activation: ActivationFact): Fix | undefined {
   if (!activation.whole || !activation.input || (activation.form !== 'function' && activation.form !== 'method') || !sameValuesAt(model, activation, logCall.call.node)) return undefined;
-  const logSigmoid = logCall.framework === 'pytorch' ? model.localNameFor('torch.nn.functional.logsigmoid') : logCall.framework === 'tensorflow' ? model.localNameFor('tensorflow.math.log_sigmoid') : null;
+  const at = logCall.call.start;
+  const logSigmoid = logCall.framework === 'pytorch' ? model.localNameFor('torch.nn.functional.logsigmoid', at) : logCall.framework === 'tensorflow' ? model.localNameFor('tensorflow.math.log_sigmoid', at) : null;
   if (!logSigmoid) return undefined;
   return { title: `Use \`${logSigmoid}\``, applicability: 'safe', edits: [replaceNode(logCall.call.node, `${logSigmoid}(${activation.input.text})`)] };
 }
@@ -113,7 +114,7 @@ function clampFix(model: SemanticModel, logCall: LogCall): Fix | undefined {
   let replacement: string | null;
   if (logCall.framework === 'pytorch') replacement = `${primary}.clamp_min(${EPSILON})`;
   else if (logCall.framework === 'tensorflow') {
-    const clip = model.localNameFor('tensorflow.clip_by_value');
+    const clip = model.localNameFor('tensorflow.clip_by_value', logCall.call.start);
     replacement = clip ? `${clip}(${argument.text}, ${EPSILON}, 1.0)` : null;
   } else {
     const additive = PRIMARY.has(argument.type) || argument.type === 'unary_operator' || (argument.type === 'binary_operator' && ADDITIVE.test(argument.childForFieldName('operator')?.type ?? '|'));

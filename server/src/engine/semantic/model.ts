@@ -162,23 +162,28 @@ export class SemanticModel {
   }
 
   /**
-   * How this file can spell an API: `nn.utils.clip_grad_norm_` when `torch.nn` is imported as `nn`,
-   * `torch.nn.utils.clip_grad_norm_` after `import torch`; null when nothing imported reaches it.
+   * How code inserted at offset `at` can spell an API: `nn.utils.clip_grad_norm_` when `torch.nn` is
+   * imported as `nn`, `torch.nn.utils.clip_grad_norm_` after `import torch`; the shortest spelling whose
+   * names mean the API there (a name imported twice means what its import before `at` says). Null when
+   * nothing imported reaches it at `at`.
    */
-  localNameFor(qualifiedName: string): string | null {
+  localNameFor(qualifiedName: string, at: number): string | null {
     // Keras is also reachable as `tf.keras`.
     const spellings = qualifiedName === 'keras' || qualifiedName.startsWith('keras.') ? [qualifiedName, `tensorflow.${qualifiedName}`] : [qualifiedName];
-    let best: string | null = null;
+    const wanted = canonicalQualifiedName(qualifiedName);
+    const candidates = new Set<string>();
     for (const bindings of this.scopeBindings.get(this.module)?.values() ?? []) {
-      const binding = bindings[bindings.length - 1];
-      const imported = binding?.kind === 'import' ? binding.qualifiedName : undefined;
-      if (!binding || !imported) continue;
-      for (const spelling of spellings) {
-        const candidate = spelling === imported ? binding.name : spelling.startsWith(`${imported}.`) ? binding.name + spelling.slice(imported.length) : null;
-        if (candidate && (best === null || candidate.length < best.length)) best = candidate;
+      for (const binding of bindings) {
+        const imported = binding.kind === 'import' ? binding.qualifiedName : undefined;
+        if (!imported) continue;
+        for (const spelling of spellings) {
+          if (spelling === imported) candidates.add(binding.name);
+          else if (spelling.startsWith(`${imported}.`)) candidates.add(binding.name + spelling.slice(imported.length));
+        }
       }
     }
-    return best;
+    const byLength = [...candidates].sort((a, b) => a.length - b.length || a.localeCompare(b));
+    return byLength.find((candidate) => this.qualifiedNameOfChain(candidate.split('.'), at) === wanted) ?? null;
   }
 
   /** True when a `from module import *` makes any bare name a possible API. */
