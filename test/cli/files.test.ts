@@ -11,22 +11,30 @@ function codesByFile(stdout: string): Record<string, string[]> {
   return result;
 }
 
-describe('files that cannot be checked are reported and skipped; the run goes on', () => {
+describe('files that cannot be checked are reported and skipped; the run goes on and exits 2', () => {
   it('skips a binary file (NUL bytes)', async () => {
     const root = makeProject({ 'blob.py': Buffer.from('import torch\n\u0000\u0001', 'utf8'), 'train.py': HIGH_LR });
     const run = await runCli(['check', '--format', 'json'], root);
     expect(run.stderr).toBe('nanlint: blob.py: binary file (contains NUL bytes); skipped\n');
     expect(codesByFile(run.stdout)).toEqual({ 'train.py': ['NAN301'] });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
+  });
+
+  it('exits 2 for a skipped file even with --exit-zero, and 1 when the same findings come without one', async () => {
+    const withBlob = makeProject({ 'blob.py': Buffer.from('\u0000', 'utf8'), 'train.py': HIGH_LR });
+    expect((await runCli(['check', '--exit-zero'], withBlob)).code).toBe(2);
+    const withoutBlob = makeProject({ 'train.py': HIGH_LR });
+    expect((await runCli(['check'], withoutBlob)).code).toBe(1);
   });
 
   it('skips a file that is not valid UTF-8', async () => {
     const root = makeProject({ 'latin1.py': Buffer.from([0x23, 0x20, 0xe9, 0x74, 0xe9, 0x0a]) });
     const run = await runCli(['check'], root);
     expect(run.stderr).toBe('nanlint: latin1.py: not valid UTF-8; skipped\n');
-    expect(run.stdout).toContain('All checks passed!');
+    expect(run.stdout).toContain('No problems found in the files that were checked.');
+    expect(run.stdout).not.toContain('All checks passed!');
     expect(run.stdout).toContain('1 file could not be checked');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(2);
   });
 
   it('skips a file over the size limit and says which limit', async () => {
@@ -40,7 +48,7 @@ describe('files that cannot be checked are reported and skipped; the run goes on
     const root = makeProject({ 'pyproject.toml': '[tool.nanlint]\nmax-file-size = 10\n', 'train.py': HIGH_LR });
     const run = await runCli(['check'], root);
     expect(run.stderr).toContain('over the 10-byte limit');
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(2);
   });
 
   it('skips a notebook whose JSON is broken', async () => {

@@ -77,6 +77,12 @@ describe('data loads', () => {
     expect(reaches('df = pd.read_csv("a.csv")\nmodel.fit(x=df)\n')).toEqual([true]);
   });
 
+  it('ends on an assignment whose target a syntax error left empty, and still follows the other loads', () => {
+    // `: = pd.read_parquet(path)` parses as an assignment to a MISSING identifier (found by the long fuzz run).
+    const text = 'frame = pd.read_csv("a.csv")\nx = torch.tensor(frame.values)\n\ndef load_usage(path)usage\n    : = pd.read_parquet(path)\n    return usage\n';
+    expect(reaches(text)).toEqual([true, false]);
+  });
+
   it('does not confuse a same-named variable in another function', () => {
     expect(reaches('def inspect():\n    df = pd.read_csv("a.csv")\n    print(df)\n\ndef train(df):\n    model.fit(df)\n')).toEqual([false]);
   });

@@ -104,7 +104,8 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
     }
   }
 
-  if (skipped.some((file) => file.kind === 'io' || file.kind === 'crash')) return EXIT_ERROR;
+  // A file that could not be checked leaves the job undone: CI must not pass on it, even with --exit-zero.
+  if (skipped.length > 0) return EXIT_ERROR;
   return diagnostics.length > 0 && !options.exitZero ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 

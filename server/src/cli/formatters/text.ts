@@ -23,7 +23,7 @@ function summary(report: CheckReport): string[] {
   const lines: string[] = [];
   if (report.fixMode !== 'none' && fixed > 0) lines.push(`Found ${plural(remaining + fixed, 'problem')} (${fixed} fixed, ${remaining} remaining).`);
   else if (remaining > 0) lines.push(`Found ${plural(remaining, 'problem')}.`);
-  else lines.push('All checks passed!');
+  else lines.push(report.skipped.length > 0 ? 'No problems found in the files that were checked.' : 'All checks passed!');
   const fixable = report.diagnostics.filter((diagnostic) => isFixable(diagnostic, report.unsafeFixes)).length;
   const hidden = report.unsafeFixes ? 0 : report.diagnostics.filter((diagnostic) => diagnostic.fix?.applicability === 'unsafe').length;
   const hiddenNote = hidden > 0 ? ` (${hidden} hidden ${hidden === 1 ? 'fix' : 'fixes'} can be enabled with the \`--unsafe-fixes\` option)` : '';

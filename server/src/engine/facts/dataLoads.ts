@@ -107,7 +107,9 @@ class DataFlow {
     const taint = (key: string, word: string): void => {
       if (tainted.has(key)) return;
       tainted.add(key);
-      if (!words.has(word)) {
+      // Only a plain name is searched for in the text: a target a syntax error left empty
+      // (`: = pd.read_csv(p)` parses with a MISSING name) names nothing.
+      if (SEARCHABLE_NAME.test(word) && !words.has(word)) {
         words.add(word);
         pending.push(word);
       }
@@ -317,8 +319,14 @@ function isSink(call: CallFact): boolean {
   return call.receiver !== null && call.method !== null && FIT_METHODS.has(call.method);
 }
 
-/** A whole-word match of a Python name (names are `\w+`, so no escaping is needed). */
+const SEARCHABLE_NAME = /^\w+$/;
+
+/**
+ * A whole-word match of a plain Python name (`\w+`, so no escaping is needed). Anything else is refused:
+ * an empty word would match at every position, and the loops over its matches would never end.
+ */
 function wordPattern(word: string): RegExp {
+  if (!SEARCHABLE_NAME.test(word)) throw new Error(`not a searchable name: ${JSON.stringify(word)}`);
   return new RegExp(`\\b${word}\\b`, 'g');
 }
 
