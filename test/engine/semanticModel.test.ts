@@ -46,11 +46,6 @@ describe('qualifiedName', () => {
     expect(modelOf('import numpy as np\n').localNameFor('torch.nn', 19)).toBeNull();
   });
 
-  it('spells an API with ASCII names only, which the call finder recognises when the file is linted again', () => {
-    const text = 'import tensorflow as Ω\nimport tensorflow as tf\nx = 1\n';
-    expect(modelOf(text).localNameFor('tensorflow', text.indexOf('x = 1'))).toBe('tf');
-  });
-
   it('spells an API as the names mean it where the code goes, when a name is imported twice', () => {
     const text = 'import torch\nimport other.nn as nn\nFIRST = 1\nfrom torch import nn\nSECOND = 2\n';
     const model = modelOf(text);

@@ -89,10 +89,12 @@ export class CallFact {
   }
 }
 
-// A call through a dotted name: `torch.optim.Adam(`, `optimizer.step(`, `criterion(`.
-const NAMED_CALL = /(?<![\w.])([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(/g;
+// A call through a dotted name: `torch.optim.Adam(`, `optimizer.step(`, `criterion(`. Names are Python
+// identifiers, which may be non-ASCII (`学习率.step(`): a fix that reuses such a name from the file must
+// be recognised when the file is linted again.
+const NAMED_CALL = /(?<![\p{ID_Continue}.])([\p{ID_Start}_]\p{ID_Continue}*(?:\s*\.\s*[\p{ID_Start}_]\p{ID_Continue}*)*)\s*\(/gu;
 // A method called on an expression: `loss.mean().backward(`, `x[:, 0].std(`.
-const METHOD_CALL = /[)\]]\s*\.\s*([A-Za-z_]\w*)\s*\(/g;
+const METHOD_CALL = /[)\]]\s*\.\s*([\p{ID_Start}_]\p{ID_Continue}*)\s*\(/gu;
 
 export interface CollectOptions {
   /** Collect every call, not only those the facts can ask about (for tests that check the filter). */

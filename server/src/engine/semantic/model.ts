@@ -182,9 +182,7 @@ export class SemanticModel {
         }
       }
     }
-    // Only ASCII spellings: the engine finds calls by ASCII names, so a fix spelled `Ω.clip_by_global_norm`
-    // would not be recognised when the file is linted again, and would be offered again and again.
-    const byLength = [...candidates].filter((candidate) => ASCII_DOTTED_NAME.test(candidate)).sort((a, b) => a.length - b.length || a.localeCompare(b));
+    const byLength = [...candidates].sort((a, b) => a.length - b.length || a.localeCompare(b));
     return byLength.find((candidate) => this.qualifiedNameOfChain(candidate.split('.'), at) === wanted) ?? null;
   }
 
@@ -482,8 +480,6 @@ export class SemanticModel {
 }
 
 const MAX_EVALUATION_DEPTH = 200;
-
-const ASCII_DOTTED_NAME = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
 
 // The targets at the start of an assignment statement: `x`, `self.x`, `a, b` (with an optional annotation).
 const ASSIGNMENT = /([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*(?::[^=\n]*)?=(?!=)/y;
