@@ -68,6 +68,9 @@ function checkPyTorchSteps({ model, facts, settings, text, report }: RuleContext
           edits = [insertLineAfter(text, backwardStatement.startIndex, backwardStatement.endIndex, lines.join(`\n${indentationBefore(text, backwardStatement.startIndex)}`))];
         } else {
           const stepStatement = enclosingStatement(step.step.node);
+          // One statement holding both calls (`(loss.backward(), optimizer.step())`): a line before it
+          // would clip before the backward, and the finding would stay.
+          if (stepStatement.startIndex <= step.backward.start) return undefined;
           edits = lines.map((line) => insertLineBefore(text, stepStatement.startIndex, line));
         }
         if (edits.some((edit) => edit === null)) return undefined;
