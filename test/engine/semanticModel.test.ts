@@ -70,6 +70,19 @@ describe('constantValue', () => {
     expect(model.constantValue(nodeFor(model, snippet))?.value).toBe(expected);
   });
 
+  it('gives every target of a chained assignment the value at its end', () => {
+    const model = modelOf('a = b = 0.3\nuse(a, b)');
+    expect(model.constantValue(nodeFor(model, 'a'))?.value).toBe(0.3);
+    expect(model.constantValue(nodeFor(model, 'b'))?.value).toBe(0.3);
+  });
+
+  it('ends a chained assignment that ends in an annotation without a value (found by the long fuzz run)', () => {
+    // tree-sitter parses `a = b = c: int` as a chain whose last link has no right-hand side.
+    const model = modelOf('a = b = c: int\nuse(a)');
+    expect(model.lookup('a', model.text.length)?.kind).toBe('target');
+    expect(model.constantValue(nodeFor(model, 'a'))).toBeNull();
+  });
+
   it('records the definition a value came from', () => {
     const model = modelOf('LR = 0.01\nuse(LR)');
     const value = model.constantValue(nodeFor(model, 'LR'));

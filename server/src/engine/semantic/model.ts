@@ -421,16 +421,17 @@ export class SemanticModel {
     });
   }
 
+  /** `a = b = value`: every target gets the value at the end of the chain (none when the chain ends without one). */
   private bindChain(assignment: SyntaxNode, statement: Statement): void {
-    let right = assignment.childForFieldName('right');
-    const left = assignment.childForFieldName('left');
-    while (right?.type === 'assignment') {
-      const target = right.childForFieldName('left');
-      const inner = right.childForFieldName('right');
-      if (target && inner) this.bindTargets(target, statement.region.scope, statement.node, innermostValue(inner));
-      right = inner;
+    const targets: SyntaxNode[] = [];
+    let current: SyntaxNode | null = assignment;
+    while (current?.type === 'assignment') {
+      const target = current.childForFieldName('left');
+      if (target) targets.push(target);
+      // An annotated target without a value (`b: int`, which error recovery can put inside a chain) ends it.
+      current = current.childForFieldName('right');
     }
-    if (left) this.bindTargets(left, statement.region.scope, statement.node, right ? innermostValue(right) : undefined);
+    for (const target of targets) this.bindTargets(target, statement.region.scope, statement.node, current ?? undefined);
   }
 
   private bindTarget(target: string, scope: Region, statement: Statement, valueStart: number): void {
@@ -527,12 +528,6 @@ class LazyBinding implements Binding {
 function assignedRight(statement: SyntaxNode): SyntaxNode | null {
   const assignment = statement.firstNamedChild;
   return assignment?.type === 'assignment' ? assignment.childForFieldName('right') : null;
-}
-
-function innermostValue(node: SyntaxNode): SyntaxNode {
-  let current = node;
-  while (current.type === 'assignment') current = current.childForFieldName('right') ?? current;
-  return current;
 }
 
 /**
