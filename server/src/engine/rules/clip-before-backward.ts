@@ -73,8 +73,10 @@ function unscaledBetween(step: TrainingStep, clip: CallFact): boolean {
 
 function unscaleFix(text: string, step: TrainingStep, clip: CallFact): Fix | undefined {
   const scaler = step.backward.receiver?.childForFieldName('function')?.childForFieldName('object');
-  if (!scaler || !step.optimizerExpression) return undefined;
-  const edit = insertLineBefore(text, enclosingStatement(clip.node).startIndex, `${scaler.text}.unscale_(${step.optimizerExpression.text})`);
+  const clipStatement = enclosingStatement(clip.node);
+  // The unscale must land after the backward: not so when an unclosed bracket makes one statement hold both.
+  if (!scaler || !step.optimizerExpression || clipStatement.startIndex <= step.backward.start) return undefined;
+  const edit = insertLineBefore(text, clipStatement.startIndex, `${scaler.text}.unscale_(${step.optimizerExpression.text})`);
   return edit ? { title: `Insert \`${scaler.text}.unscale_(${step.optimizerExpression.text})\` before the clip`, applicability: 'safe', edits: [edit] } : undefined;
 }
 

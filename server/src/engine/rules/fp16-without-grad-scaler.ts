@@ -81,6 +81,8 @@ function gradScalerFix(model: SemanticModel, text: string, autocast: AutocastFac
     insertLineAfter(text, stepStatement.startIndex, stepStatement.endIndex, `${scaler}.update()`),
   ];
   const [clip] = callsAfterBackward(step, 'clip');
+  // The unscale must land after the backward: not so when an unclosed bracket makes one statement hold both.
+  if (clip && clip.statement.start <= step.backward.start) return undefined;
   if (clip) edits.push(insertLineBefore(text, clip.statement.start, `${scaler}.unscale_(${optimizer.text})`));
   if (edits.some((edit) => edit === null) || stepStatement.text !== step.step.node.text) return undefined;
   return { title: `Keep float16 and scale the loss with \`${scalerClass}\``, applicability: 'unsafe', edits: edits as Edit[] };
