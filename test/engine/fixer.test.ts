@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits, applyFixes, lint } from '../../server/src/engine';
+import { applyEdits, applyFixes, lint, stillReported, type Edit, type LintResult, type Violation } from '../../server/src/engine';
 
 describe('applyFixes', () => {
   it('resolves overlapping fixes by re-linting until nothing is left (clip before backward + missing clip)', () => {
@@ -26,5 +26,25 @@ describe('applyFixes', () => {
     const text = 'import torch\nopt = torch.optim.Adam(m.parameters(), lr=1e-3)\n';
     expect(applyFixes(text, 't.py').text).toBe(text);
     expect(lint(text, 't.py').violations).toEqual([]);
+  });
+});
+
+describe('a fix that does not take effect', () => {
+  const finding: Violation = { code: 'NAN201', name: 'missing-gradient-clipping', severity: 'warning', message: 'm', start: 40, end: 56, related: [] };
+  const insertion: Edit = { start: 20, end: 20, content: 'clip()\n' };
+  const resultWith = (...starts: number[]): LintResult => ({
+    violations: starts.map((start) => ({ ...finding, start, end: start + 16 })),
+    syntaxErrors: [],
+    unusedSuppressions: [],
+    ruleFailures: [],
+  });
+
+  it('is recognised when its finding is still reported where the edits moved it', () => {
+    expect(stillReported(finding, [insertion], resultWith(47))).toBe(true);
+  });
+
+  it('is not confused with a finding that is gone or only seen where it was before the edits', () => {
+    expect(stillReported(finding, [insertion], resultWith())).toBe(false);
+    expect(stillReported(finding, [insertion], resultWith(40))).toBe(false);
   });
 });

@@ -42,20 +42,45 @@ function syntaxErrorCount(text: string): number {
   }
 }
 
+/** Where `offset` moves to when `edits` (non-overlapping) are applied: an insertion at the offset goes before it. */
+function shiftedOffset(offset: number, edits: readonly Edit[]): number {
+  let shift = 0;
+  for (const edit of edits) if (edit.end <= offset) shift += edit.content.length - (edit.end - edit.start);
+  return offset + shift;
+}
+
+/**
+ * Whether a finding is still reported after `edits` (which include its fix) were applied, where the edits
+ * moved it: then its fix did not take effect, and applying it again would not either.
+ */
+export function stillReported(violation: Violation, edits: readonly Edit[], after: LintResult): boolean {
+  const start = shiftedOffset(violation.start, edits);
+  return after.violations.some((other) => other.code === violation.code && other.start === start);
+}
+
+function findingKey(violation: Violation): string {
+  return `${violation.code}:${violation.start}:${violation.end}`;
+}
+
 /**
  * Lints, applies every applicable fix that does not overlap another, and repeats from the new text
  * until nothing changes: fix-all re-lints instead of stitching stale edits together. A round whose
  * result has more syntax errors than its input keeps only its first fix that parses as cleanly as before.
+ * A fix after which its finding is still there (where the edits moved it) did not take effect: the round
+ * is redone without it, so no fix is applied again and again.
  */
 export function applyFixes(text: string, path: string, config?: Partial<LintConfig>, options: FixOptions = {}): FixResult {
   const fixed: Violation[] = [];
   let current = text;
   let result = lint(current, path, config);
+  // Findings of `current` whose fix did not remove them.
+  let ineffective = new Set<string>();
   const applicable = (violation: Violation): violation is Violation & { fix: Fix } =>
     violation.fix !== undefined &&
     violation.fix.edits.length > 0 &&
     (violation.fix.applicability === 'safe' || (options.unsafe === true && violation.fix.applicability === 'unsafe')) &&
-    (!options.codes || options.codes.includes(violation.code));
+    (!options.codes || options.codes.includes(violation.code)) &&
+    !ineffective.has(findingKey(violation));
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const chosen: (Violation & { fix: Fix })[] = [];
     const taken: Edit[] = [];
@@ -75,9 +100,17 @@ export function applyFixes(text: string, path: string, config?: Partial<LintConf
       applied = clean ? [clean] : [];
     }
     if (next === current) break;
+    const nextResult = lint(next, path, config);
+    const appliedEdits = applied.flatMap((violation) => violation.fix.edits);
+    const stubborn = applied.filter((violation) => stillReported(violation, appliedEdits, nextResult));
+    if (stubborn.length > 0) {
+      for (const violation of stubborn) ineffective.add(findingKey(violation));
+      continue;
+    }
     fixed.push(...applied);
     current = next;
-    result = lint(current, path, config);
+    result = nextResult;
+    ineffective = new Set();
   }
   return { text: current, fixed, remaining: result };
 }

@@ -1,6 +1,6 @@
 /** The engine's public surface: the only module the LSP server, the CLI and the runner import. */
 export { lint, isRuleEnabled, resolveLintConfig, type LintOptions, type LintResult, type RuleFailure } from './linter';
-export { applyEdits, applyFixes, type FixOptions, type FixResult } from './fixer';
+export { applyEdits, applyFixes, stillReported, type FixOptions, type FixResult } from './fixer';
 export { noqaEdit, type UnusedDirective } from './suppressions';
 export { UNUSED_NOQA_CODE, UNUSED_NOQA_URL, unusedNoqaViolations } from './unusedNoqa';
 export { RULES, ruleByCode } from './rules';

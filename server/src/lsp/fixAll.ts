@@ -4,7 +4,7 @@
  * shows how that goes wrong): every round starts from the text the previous round produced.
  */
 import type { CancellationToken } from 'vscode-languageserver';
-import { applyEdits, applyFixes, lint, LineIndex, type Edit, type Fix, type LintConfig, type Violation } from '../engine';
+import { applyEdits, applyFixes, lint, LineIndex, stillReported, type Edit, type Fix, type LintConfig, type LintResult, type Violation } from '../engine';
 import { buildVirtualNotebook, type CellKind, type VirtualNotebook } from '../engine/notebook';
 import { parse, syntaxErrorNodes } from '../engine/parse/tree';
 import type { DocumentChange } from './diagnostics';
@@ -45,10 +45,11 @@ function fixNotebook(subject: NotebookSubject, request: FixAllRequest): Document
   const virtualOf = (texts: readonly string[]): VirtualNotebook => buildVirtualNotebook(texts.map((source, index) => ({ kind: kinds[index] ?? 'markdown', source })));
   const rejected = new Set<string>();
   const path = subject.path ?? subject.ownerUri;
+  let result: LintResult | undefined;
   for (let round = 0; round < MAX_NOTEBOOK_ROUNDS; round++) {
     throwIfCancelled(request.token);
     const virtual = virtualOf(current);
-    const result = lint(virtual.text, path, request.config);
+    result ??= lint(virtual.text, path, request.config);
     const candidate = result.violations.find((violation): violation is Violation & { fix: Fix } => {
       const fix = violation.fix;
       if (!fix || fix.edits.length === 0 || rejected.has(fixKey(violation))) return false;
@@ -57,11 +58,14 @@ function fixNotebook(subject: NotebookSubject, request: FixAllRequest): Document
     if (!candidate) break;
     const next = applyInCells(virtual, current, candidate.fix.edits, candidate.start);
     const fixed = next && virtualOf(next).text;
-    if (!next || fixed === virtual.text || syntaxErrorCount(fixed ?? '') > syntaxErrorCount(virtual.text)) {
+    const fixedResult = next && fixed !== undefined && fixed !== virtual.text && syntaxErrorCount(fixed) <= syntaxErrorCount(virtual.text) ? lint(fixed, path, request.config) : undefined;
+    // Skipped: a fix that crosses cells, changes nothing, adds a syntax error, or leaves its finding in place.
+    if (!next || !fixedResult || stillReported(candidate, candidate.fix.edits, fixedResult)) {
       rejected.add(fixKey(candidate));
       continue;
     }
     current = next;
+    result = fixedResult;
   }
   const changes: DocumentChange[] = [];
   cells.forEach((cell, index) => {
