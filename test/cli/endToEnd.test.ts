@@ -68,12 +68,12 @@ describe('the installed command (bin/nanlint.js → dist/cli.js, files checked o
     expect(readFileSync(join(root, 'b.py'), 'utf8')).toBe(CLEAN);
   });
 
-  it('reports a file that runs over the time budget and still checks the others', () => {
+  it('reports a file that runs over the time budget, still checks the others, and exits 2', () => {
     const root = makeProject({ 'slow.py': slowScript(), 'quick.py': HIGH_LR });
     const run = nanlint(['check', '--file-time-budget', '1000', '--jobs', '2', '--format', 'json'], root);
     expect(run.stderr).toBe('nanlint: slow.py: checking took longer than the 1000 ms budget (file-time-budget-ms); skipped\n');
     expect((JSON.parse(run.stdout) as { filename: string }[]).map((d) => d.filename)).toEqual(['quick.py']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
   });
 
   it('serves LSP over stdio: initialize answers with capabilities, shutdown and exit end it with 0', async () => {
