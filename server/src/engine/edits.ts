@@ -1,4 +1,5 @@
 import type { SyntaxNode } from './parse/tree';
+import { lineStartOf, nextLineStartOf } from './positions';
 import type { Edit, Span } from './rule';
 
 /** Helpers for building fixes as text edits; every offset is a UTF-16 offset into `text`. */
@@ -6,22 +7,6 @@ import type { Edit, Span } from './rule';
 export function replaceNode(node: SyntaxNode | Span, content: string): Edit {
   const span = 'startIndex' in node ? { start: node.startIndex, end: node.endIndex } : node;
   return { start: span.start, end: span.end, content };
-}
-
-/** The start of the line `offset` is on. */
-export function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
-
-/** The offset just after the newline ending the line `offset` is on (the text's end on its last line). */
-export function nextLineStartOf(text: string, offset: number): number {
-  const newline = text.indexOf('\n', offset);
-  return newline === -1 ? text.length : newline + 1;
-}
-
-/** The spaces and tabs at the start of the line `offset` is on, up to `offset`. */
-export function indentationBefore(text: string, offset: number): string {
-  return /^[ \t]*/.exec(text.slice(lineStartOf(text, offset), offset))?.[0] ?? '';
 }
 
 /**

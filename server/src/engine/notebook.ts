@@ -5,6 +5,7 @@
  * offset in the virtual document, shifted by the cell's start.
  */
 
+import { indentationBefore } from './positions';
 import type { Edit } from './rule';
 
 export type CellKind = 'code' | 'markdown' | 'raw';
@@ -275,7 +276,7 @@ function serializeSource(json: string, node: JsonNode, source: string): string {
   const first = node.items[0];
   if (first === undefined) {
     // An empty list has no layout to copy; nbformat writes one line per element.
-    const indent = lineIndentBefore(json, node.start);
+    const indent = indentationBefore(json, node.start);
     return `[\n${indent} ${lines.map((line) => JSON.stringify(line)).join(`,\n${indent} `)}\n${indent}]`;
   }
   const leading = json.slice(node.start + 1, first.start);
@@ -289,11 +290,6 @@ function serializeSource(json: string, node: JsonNode, source: string): string {
 
 function splitKeepingNewlines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-}
-
-function lineIndentBefore(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -73,3 +73,19 @@ export class LineIndex {
     return { row: line + 1, column };
   }
 }
+
+/** The start of the line `offset` is on. */
+export function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** The offset just after the newline ending the line `offset` is on (the text's end on its last line). */
+export function nextLineStartOf(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline === -1 ? text.length : newline + 1;
+}
+
+/** The spaces and tabs at the start of the line `offset` is on, up to `offset`. */
+export function indentationBefore(text: string, offset: number): string {
+  return /^[ \t]*/.exec(text.slice(lineStartOf(text, offset), offset))?.[0] ?? '';
+}

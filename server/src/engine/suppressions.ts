@@ -1,5 +1,5 @@
 import type { Tree } from './parse/tree';
-import type { LineIndex } from './positions';
+import { lineStartOf, type LineIndex } from './positions';
 import type { Edit, Span, Violation } from './rule';
 
 /** A `# noqa` or `# nanlint: disable…` comment; `codes` null means every code. */
@@ -71,7 +71,7 @@ export function applySuppressions(
 
 /** Adds the violation's code to the `# noqa` on its line, or appends `  # noqa: CODE`. */
 export function noqaEdit(text: string, violation: Violation): Edit {
-  const lineStart = text.lastIndexOf('\n', violation.start - 1) + 1;
+  const lineStart = lineStartOf(text, violation.start);
   let lineEnd = text.indexOf('\n', violation.start);
   if (lineEnd === -1) lineEnd = text.length;
   if (text[lineEnd - 1] === '\r') lineEnd--;

@@ -1,6 +1,7 @@
 import type { SyntaxNode } from '../parse/tree';
 import type { Binding, SemanticModel } from '../semantic/model';
 import type { Region } from '../semantic/outline';
+import { lineStartOf } from '../positions';
 import { CallFact } from './calls';
 
 /**
@@ -43,10 +44,6 @@ export function isConditional(model: SemanticModel, binding: Binding, use: Synta
 }
 
 const CONDITIONAL_HEADER = /^(?:if|elif|else|except|case)\b/;
-
-function lineStartOf(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
-}
 
 function indentationOf(text: string, lineStart: number): number {
   let end = lineStart;

@@ -1,4 +1,5 @@
 import type { SyntaxNode } from '../parse/tree';
+import { lineStartOf } from '../positions';
 import type { SemanticModel } from '../semantic/model';
 import { ActivationTracer, type ActivationFact, type TraceOptions } from './activations';
 import { CallFact } from './calls';
@@ -240,7 +241,7 @@ export function buildLossFacts(
 function holderName(model: SemanticModel, construction: SyntaxNode): string | null {
   // The common `criterion = nn.CrossEntropyLoss()` / `self.loss_fn = ...` is read from the line's text.
   const { text } = model;
-  const lineStart = text.lastIndexOf('\n', construction.startIndex - 1) + 1;
+  const lineStart = lineStartOf(text, construction.startIndex);
   const assigned = /^[ \t]*(?:self[ \t]*\.[ \t]*)?([A-Za-z_]\w*)[ \t]*=[ \t]*$/.exec(text.slice(lineStart, construction.startIndex));
   if (assigned) return assigned[1]!;
   const parent = construction.parent;

@@ -1,6 +1,7 @@
-import { appendKeywordArgument, enclosingStatement, indentationBefore, insertLineAfter, insertLineBefore, mergeInsertions, replaceNode } from '../edits';
+import { appendKeywordArgument, enclosingStatement, insertLineAfter, insertLineBefore, mergeInsertions, replaceNode } from '../edits';
 import { recurrentLayerFor } from '../facts/recurrence';
 import { callsAfterBackward } from '../facts/trainingSteps';
+import { indentationBefore } from '../positions';
 import { defineRule, type Edit, type RuleContext } from '../rule';
 
 const KERAS_CLASS_FOR_STRING: Record<string, string> = {
