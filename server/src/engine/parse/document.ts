@@ -13,12 +13,9 @@ export interface ContentChange {
  */
 export class IncrementalDocument {
   private currentText: string;
-  /**
-   * The tree kept for incremental reparsing. No syntax node is ever taken from it: node-tree-sitter's
-   * `tree.edit` updates every node object still alive on a tree, which after a lint is many thousands.
-   */
+  /** The tree kept for incremental reparsing; the next `tree.edit` invalidates the nodes read from it. */
   private currentTree: Tree | undefined;
-  /** The tree handed to the analysis: a reparse against `currentTree` that reuses all of it. */
+  /** The tree handed to the analysis: `currentTree`, or a fresh parse where that has syntax errors. */
   private analysedTree: Tree | undefined;
   private treeIsStale = true;
   private lines: LineIndex | undefined;
@@ -73,7 +70,7 @@ export class IncrementalDocument {
     }
     // tree-sitter's error recovery can differ between an incremental and a fresh parse of the same invalid
     // text: a text with errors is analysed from a fresh parse, so every face sees what `nanlint check` sees.
-    this.analysedTree ??= this.currentTree.rootNode.hasError ? parse(this.currentText) : parse(this.currentText, this.currentTree);
+    this.analysedTree ??= this.currentTree.rootNode.hasError ? parse(this.currentText) : this.currentTree;
     return this.analysedTree;
   }
 }

@@ -11,7 +11,7 @@ let parser: Parser | undefined;
 
 function sharedParser(): Parser {
   if (!parser) {
-    readPositionsWithoutNativeCalls();
+    useNodesAsSnapshots();
     parser = new Parser();
     parser.setLanguage(Python as unknown as Parser.Language);
   }
@@ -72,29 +72,32 @@ export function syntaxErrorNodes(tree: Tree): SyntaxNode[] {
 // start point, 5 the alias. The text is parsed as UTF-16, so a byte offset is twice a string index.
 const START_BYTE_FIELD = 2;
 const END_INDEX = Symbol('endIndex');
-const EDITS = Symbol('edits');
 
 interface NodeFields {
   [field: number]: number;
-  tree: Tree & { [EDITS]?: number };
   [END_INDEX]?: number;
-  /** The number of edits of the tree when END_INDEX was read. */
-  [EDITS]?: number;
 }
 
 /**
- * Positions are what the engine reads most (two in five of its calls into node-tree-sitter), and each read
- * is a native call although the start is already in the node object and the end never changes until the
- * tree is edited. Reading the start from the object and remembering the end per edit of its tree makes
- * them plain property reads. test/engine/tree.test.ts checks both against the native answers.
+ * node-tree-sitter keeps every node object it hands out in a per-tree cache of weak references, with a
+ * finalizer each, so that `tree.edit` can move the positions of nodes still alive. The engine never uses a
+ * node across an edit (an edit is followed by a reparse and a new analysis), and the cache cost a native
+ * call per node plus a slow garbage collection of the finalizers: a fifth of a lint. Without it a node
+ * object is a snapshot of its tree version, so its end never changes and its start is already in the
+ * object: positions, two in five of the engine's native calls, become property reads.
+ * test/engine/tree.test.ts checks them against the native answers.
  */
-function readPositionsWithoutNativeCalls(): void {
+function useNodesAsSnapshots(): void {
   // The typings declare nodes and trees as interfaces; at run time they are classes on the module.
-  const classes = Parser as unknown as { SyntaxNode: { prototype: object }; Tree: { prototype: { edit(delta: Parser.Edit): Tree } } };
+  const classes = Parser as unknown as {
+    SyntaxNode: { prototype: object };
+    Tree: { prototype: { _cacheNode(node: object): void; _cacheNodes(nodes: object[]): void } };
+  };
   const nodePrototype = classes.SyntaxNode.prototype;
   const nativeEndIndex = Object.getOwnPropertyDescriptor(nodePrototype, 'endIndex')?.get;
-  const nativeEdit = classes.Tree.prototype.edit;
   if (!nativeEndIndex) return;
+  classes.Tree.prototype._cacheNode = () => undefined;
+  classes.Tree.prototype._cacheNodes = () => undefined;
   Object.defineProperty(nodePrototype, 'startIndex', {
     get(this: NodeFields): number {
       return this[START_BYTE_FIELD]! / 2;
@@ -103,17 +106,9 @@ function readPositionsWithoutNativeCalls(): void {
   });
   Object.defineProperty(nodePrototype, 'endIndex', {
     get(this: NodeFields): number {
-      const edits = this.tree[EDITS] ?? 0;
-      if (this[EDITS] === edits) return this[END_INDEX]!;
-      const value = nativeEndIndex.call(this) as number;
-      this[END_INDEX] = value;
-      this[EDITS] = edits;
-      return value;
+      this[END_INDEX] ??= nativeEndIndex.call(this) as number;
+      return this[END_INDEX];
     },
     configurable: true,
   });
-  classes.Tree.prototype.edit = function edit(this: Tree & { [EDITS]?: number }, delta: Parser.Edit): Tree {
-    this[EDITS] = (this[EDITS] ?? 0) + 1;
-    return nativeEdit.call(this, delta);
-  };
 }
