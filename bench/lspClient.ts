@@ -1,7 +1,7 @@
 // A minimal LSP client for the benchmarks: the bundled server in a child process (`node dist/server.js
 // --stdio`), JSON-RPC over its stdio, pull or push diagnostics, and the child's resident memory.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 
@@ -79,12 +79,9 @@ export class BenchLspClient {
     return new Promise((resolve) => this.waiters.set(uri, { version, resolve }));
   }
 
-  /** The server process's resident set size in bytes (Linux /proc). */
+  /** Resident set size in bytes of the server and its child processes (the lint child), from Linux /proc. */
   rssBytes(): number {
-    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-    const kib = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
-    if (kib === undefined) throw new Error('no VmRSS in /proc status');
-    return Number(kib) * 1024;
+    return processTree(this.child.pid ?? 0).reduce((sum, pid) => sum + residentBytes(pid), 0);
   }
 
   async stop(): Promise<void> {
@@ -97,4 +94,23 @@ export class BenchLspClient {
     }
     await exited;
   }
+}
+
+/** A process and all its descendants, from /proc/<pid>/task/<tid>/children. */
+function processTree(root: number): number[] {
+  const pids = [root];
+  for (let i = 0; i < pids.length; i++) {
+    const pid = pids[i]!;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (children) pids.push(...children.split(/\s+/).map(Number));
+    }
+  }
+  return pids;
+}
+
+function residentBytes(pid: number): number {
+  const kib = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (kib === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(kib) * 1024;
 }

@@ -4,8 +4,9 @@ export interface CliIo {
   stderr(text: string): void;
   cwd: string;
   /**
-   * The bundled script that can run as a check worker (dist/cli.js). Absent when running from
-   * sources (tests): files are then checked in this process, without a time budget.
+   * The bundled script that can run as a check worker and as the language server's lint child
+   * (dist/cli.js). Absent when running from sources (tests): files are then checked in this process,
+   * without a time budget.
    */
   workerScript?: string;
   /** Logical cores, one check worker each for the workspace scan. */

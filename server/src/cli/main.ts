@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createConnection } from 'vscode-languageserver/node';
 import { RULES, renderRuleDoc, ruleByCode } from '../engine';
-import { runServer } from '../lsp/server';
+import { defaultExtensions, runServer } from '../lsp/server';
 import type { BackendRequest } from '../protocol/reproduce';
 import { CliConfigs, describeProblem } from './configs';
 import { EXIT_CLEAN, EXIT_ERROR, runCheck, UsageError } from './check';
@@ -106,7 +106,7 @@ function buildProgram(argv: readonly string[], io: CliIo, setExitCode: (code: nu
     .action((flags: { stdio?: boolean }) => {
       if (flags.stdio !== true) throw new UsageError('server needs a transport: nanlint server --stdio');
       // The server keeps the process alive; it ends when the client sends `exit`.
-      runServer(createConnection(process.stdin, process.stdout));
+      runServer(createConnection(process.stdin, process.stdout), defaultExtensions(), io.workerScript);
     });
 
   program

@@ -1,10 +1,12 @@
 /**
  * Lints a subject with its resolved configuration and keeps the last result per document, keyed by
  * document version and settings generation: pull requests, code actions and hover of one version share
- * one lint, and the engine reparses incrementally from the edited tree.
+ * one lint, and the engine reparses incrementally from the edited tree. The bundled server lints in a
+ * child process (LintProcess) that stops a lint at the file's time budget.
  */
 import { lint, type LintResult } from '../engine';
 import { describeError, throwIfCancelled, type Logger } from './guard';
+import { LintAbortedError, type LintProcess } from './lintProcess';
 import type { DocumentConfig, SettingsService } from './settings';
 import type { StatusReporter } from './status';
 import type { LintSubject } from './subjects';
@@ -22,12 +24,16 @@ export interface LintOutcome {
 }
 
 export class LintService {
-  private readonly cache = new Map<string, LintOutcome>();
+  /** Per document: the last lint, settled or still running (requests about one version share it). */
+  private readonly cache = new Map<string, { key: OutcomeKey; outcome: Promise<LintOutcome> }>();
+  private readonly settled = new Map<string, LintOutcome>();
 
   constructor(
     private readonly settings: SettingsService,
     private readonly status: StatusReporter,
     private readonly log: Logger,
+    /** Where lints run; in this process when absent. */
+    private readonly lintProcess?: LintProcess,
   ) {}
 
   async lint(subject: LintSubject, token?: CancellationToken): Promise<LintOutcome> {
@@ -36,27 +42,36 @@ export class LintService {
     // Read version and text together after the await: edits may have arrived meanwhile.
     const version = subject.version;
     const generation = this.settings.generation;
+    const key: OutcomeKey = { subject, version, generation, config };
     const cached = this.cache.get(subject.ownerUri);
-    if (cached && cached.subject === subject && cached.version === version && cached.generation === generation && cached.config === config) {
-      return cached;
-    }
+    if (cached && sameKey(cached.key, key)) return cached.outcome;
     const text = subject.text;
-    const outcome: LintOutcome = { subject, version, generation, text, config, result: this.run(subject, text, config) };
-    this.cache.set(subject.ownerUri, outcome);
+    const outcome = this.run(subject, text, config).then((result): LintOutcome => {
+      const settled: LintOutcome = { subject, version, generation, text, config, result };
+      if (this.cache.get(subject.ownerUri)?.outcome === outcome) this.settled.set(subject.ownerUri, settled);
+      return settled;
+    });
+    this.cache.set(subject.ownerUri, { key, outcome });
     return outcome;
   }
 
   /** The last outcome for a document if it is still current, without linting. */
   current(subject: LintSubject): LintOutcome | undefined {
-    const cached = this.cache.get(subject.ownerUri);
-    return cached && cached.version === subject.version && cached.generation === this.settings.generation ? cached : undefined;
+    const settled = this.settled.get(subject.ownerUri);
+    return settled && settled.version === subject.version && settled.generation === this.settings.generation ? settled : undefined;
   }
 
   forget(ownerUri: string): void {
     this.cache.delete(ownerUri);
+    this.settled.delete(ownerUri);
+    this.lintProcess?.forget(ownerUri);
   }
 
-  private run(subject: LintSubject, text: string, config: DocumentConfig): LintResult | undefined {
+  dispose(): void {
+    this.lintProcess?.dispose();
+  }
+
+  private async run(subject: LintSubject, text: string, config: DocumentConfig): Promise<LintResult | undefined> {
     if (!config.settings.enable) {
       this.status.report({ state: 'disabled', message: 'nanlint is disabled (nanlint.enable)', uri: subject.ownerUri });
       return undefined;
@@ -70,7 +85,10 @@ export class LintService {
       return undefined;
     }
     try {
-      const result = lint(text, subject.path ?? subject.ownerUri, config.config, { document: subject.document });
+      const path = subject.path ?? subject.ownerUri;
+      const result = this.lintProcess
+        ? await this.lintProcess.lint(subject.ownerUri, text, path, config.config, config.fileTimeBudgetMs).catch((error: unknown) => notAnalysedFor(error))
+        : lint(text, path, config.config, { document: subject.document });
       if (result.notAnalysed !== undefined) {
         this.log.warn(`not linted ${subject.ownerUri}: ${result.notAnalysed}`);
         this.status.report({ state: 'warning', message: `not linted: ${result.notAnalysed}`, uri: subject.ownerUri });
@@ -91,6 +109,23 @@ export class LintService {
       return { violations: [], syntaxErrors: [], unusedSuppressions: [], ruleFailures: [] };
     }
   }
+}
+
+interface OutcomeKey {
+  subject: LintSubject;
+  version: number;
+  generation: number;
+  config: DocumentConfig;
+}
+
+function sameKey(a: OutcomeKey, b: OutcomeKey): boolean {
+  return a.subject === b.subject && a.version === b.version && a.generation === b.generation && a.config === b.config;
+}
+
+/** A lint the child process did not finish is reported like a parse over its budget: not analysed. */
+function notAnalysedFor(error: unknown): LintResult {
+  if (!(error instanceof LintAbortedError)) throw error;
+  return { violations: [], syntaxErrors: [], unusedSuppressions: [], ruleFailures: [], notAnalysed: error.message };
 }
 
 /** UTF-8 size above the limit, without encoding texts that are clearly below or above it. */

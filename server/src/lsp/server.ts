@@ -30,6 +30,7 @@ import { TextDocumentStore } from './documents';
 import { fixAllChanges } from './fixAll';
 import { guardNotification, guardRequest, UnknownDocumentError, type Logger } from './guard';
 import { hover } from './hover';
+import { LintProcess } from './lintProcess';
 import { LintService, type LintOutcome } from './linting';
 import { NotebookStore } from './notebooks';
 import { DiagnosticPusher } from './pushDiagnostics';
@@ -74,7 +75,12 @@ export class NanlintServer {
   private readonly configProblems: ConfigProblemPublisher;
   private readonly pusher: DiagnosticPusher;
 
-  constructor(readonly connection: Connection, extensions: readonly ServerExtension[] = []) {
+  constructor(
+    readonly connection: Connection,
+    extensions: readonly ServerExtension[] = [],
+    /** The bundled script that runs as the lint child process; without it lints run in this process, with no time budget. */
+    lintWorkerScript?: string,
+  ) {
     // Logging must never throw: a message logged while the connection closes is simply lost.
     const safely = (send: (message: string) => void) => (message: string) => {
       try {
@@ -90,7 +96,7 @@ export class NanlintServer {
     };
     this.status = new StatusReporter(connection);
     this.settings = new SettingsService(connection, this.log, () => this.capabilities.workspace?.configuration === true);
-    this.lints = new LintService(this.settings, this.status, this.log);
+    this.lints = new LintService(this.settings, this.status, this.log, lintWorkerScript === undefined ? undefined : new LintProcess(lintWorkerScript));
     this.configProblems = new ConfigProblemPublisher(connection);
     this.pusher = new DiagnosticPusher(connection, this.lints, this.configProblems, this.log, (owner) => this.subjects.get(owner));
     this.commands.register(ServerCommands.applyFixAll, (args, token) => this.applyFixAll(args, token));
@@ -120,7 +126,10 @@ export class NanlintServer {
     const { connection, log } = this;
     connection.onInitialize((params) => this.initialize(params.capabilities, params.initializationOptions));
     connection.onInitialized(() => this.initialized());
-    connection.onShutdown(() => this.pusher.stop());
+    connection.onShutdown(() => {
+      this.pusher.stop();
+      this.lints.dispose();
+    });
 
     connection.onDidOpenTextDocument(
       guardNotification(log, 'textDocument/didOpen', didOpenSchema, ({ textDocument }) => {
@@ -326,8 +335,8 @@ export function defaultExtensions(): ServerExtension[] {
 }
 
 /** Starts the server on a connection (stdio, IPC or in-memory streams) and listens. */
-export function runServer(connection: Connection, extensions: readonly ServerExtension[] = defaultExtensions()): NanlintServer {
-  const server = new NanlintServer(connection, extensions);
+export function runServer(connection: Connection, extensions: readonly ServerExtension[] = defaultExtensions(), lintWorkerScript?: string): NanlintServer {
+  const server = new NanlintServer(connection, extensions, lintWorkerScript);
   connection.listen();
   return server;
 }

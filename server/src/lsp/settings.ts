@@ -19,6 +19,8 @@ export interface DocumentConfig {
   excluded: boolean;
   /** Documents larger than this (UTF-8 bytes) are skipped, as the CLI skips such files. */
   maxFileSize: number;
+  /** A lint that runs longer is stopped and reported (bundled server only: it lints in a child process). */
+  fileTimeBudgetMs: number;
   configFile: string | null;
   problems: ConfigProblem[];
 }
@@ -99,6 +101,7 @@ export class SettingsService {
       config: result.config,
       excluded: subject.path !== undefined && isExcluded(subject.path, result.exclude, result.root),
       maxFileSize: result.maxFileSize,
+      fileTimeBudgetMs: result.fileTimeBudgetMs,
       configFile: result.configFile,
       problems: result.problems,
     };
