@@ -7,6 +7,6 @@ export { RULES, ruleByCode } from './rules';
 export { docsUrl, renderRuleDoc, DOCS_BASE_URL } from './docs';
 export { LineIndex, type Position, type RowColumn } from './positions';
 export { IncrementalDocument, type ContentChange } from './parse/document';
-export { DEFAULT_CONFIG, type LintConfig } from './config';
+export { DEFAULT_CONFIG, DEFAULT_FILE_TIME_BUDGET_MS, type LintConfig } from './config';
 export type { Applicability, Edit, Fix, Related, Rule, RuleMeta, Severity, Span, Violation } from './rule';
 export { extractTrainingConfig, REPRODUCIBLE_CODES, type ExtractOptions } from './reproductionConfig';

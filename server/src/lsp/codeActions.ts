@@ -15,6 +15,7 @@ import {
 import { z } from 'zod';
 import { CodeActionKinds } from '../protocol/messages';
 import { diagnosticDataSchema, SOURCE, type DocumentChange } from './diagnostics';
+import type { EngineHost } from './engineProcess';
 import { fixAllChanges } from './fixAll';
 import type { LintSubject } from './subjects';
 import type { SettingsService } from './settings';
@@ -22,6 +23,7 @@ import type { SettingsService } from './settings';
 export interface CodeActionServices {
   subjectFor(uri: string): LintSubject;
   settings: SettingsService;
+  engine: EngineHost;
   /** The client applies `documentChanges` (versioned edits). */
   documentChanges(): boolean;
   /** The client resolves code actions lazily, so the fix-all edit is computed only when chosen. */
@@ -90,9 +92,9 @@ export async function resolveCodeAction(action: CodeAction, services: CodeAction
   const { uri, version, kind } = parsed.data.fixAll;
   const subject = services.subjectFor(uri);
   if (subject.version !== version) return action;
-  const { settings, config } = await services.settings.configFor(subject);
+  const { settings, config, fileTimeBudgetMs } = await services.settings.configFor(subject);
   if (!settings.enable) return { ...action, edit: {} };
-  const changes = fixAllChanges({ subject, config, unsafe: settings.fixAllUnsafe, token });
+  const changes = await fixAllChanges({ subject, config, unsafe: settings.fixAllUnsafe, engine: services.engine, budgetMs: fileTimeBudgetMs, token });
   const scoped = kind === CodeActionKinds.notebookFixAll || subject.kind === 'file' ? changes : changes.filter((change) => change.uri === uri);
   return { ...action, edit: workspaceEdit(scoped, services.documentChanges()) };
 }

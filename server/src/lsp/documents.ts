@@ -1,6 +1,6 @@
 /**
- * Open text documents, kept in step with incremental `didChange` events: each content change goes to the
- * engine's IncrementalDocument (`tree.edit`), and the reparse happens lazily when the document is linted.
+ * Open text documents, kept in step with incremental `didChange` events. The server keeps only their text
+ * and line index (an IncrementalDocument that is never parsed here); the engine jobs keep their own trees.
  */
 import { IncrementalDocument } from '../engine/parse/document';
 import type { ContentChangeParam } from './params';

@@ -4,11 +4,13 @@
  * shows how that goes wrong): every round starts from the text the previous round produced.
  */
 import type { CancellationToken } from 'vscode-languageserver';
-import { applyEdits, applyFixes, lint, LineIndex, stillReported, type Edit, type Fix, type LintConfig, type LintResult, type Violation } from '../engine';
+import { applyEdits, lint, LineIndex, stillReported, type Edit, type Fix, type LintConfig, type LintResult, type Violation } from '../engine';
 import { buildVirtualNotebook, type CellKind, type VirtualNotebook } from '../engine/notebook';
 import { parse, syntaxErrorNodes } from '../engine/parse/tree';
 import type { DocumentChange } from './diagnostics';
+import { failRequestIfAborted, type EngineHost } from './engineProcess';
 import { throwIfCancelled } from './guard';
+import { analysedKind } from './notebooks';
 import type { LintSubject, NotebookSubject } from './subjects';
 
 const MAX_NOTEBOOK_ROUNDS = 100;
@@ -17,15 +19,35 @@ export interface FixAllRequest {
   subject: LintSubject;
   config: LintConfig;
   unsafe: boolean;
+  /** Where the fixing runs, and how long it may take (the file's time budget). */
+  engine: EngineHost;
+  budgetMs: number;
   token?: CancellationToken;
 }
 
 /** The edits that bring every target document of the subject to its fixed text; empty when nothing applies. */
-export function fixAllChanges(request: FixAllRequest): DocumentChange[] {
-  const { subject } = request;
-  if (subject.kind === 'notebook') return fixNotebook(subject as NotebookSubject, request);
+export async function fixAllChanges(request: FixAllRequest): Promise<DocumentChange[]> {
+  return changesOfFixAll(request).catch(failRequestIfAborted('fix all'));
+}
+
+async function changesOfFixAll(request: FixAllRequest): Promise<DocumentChange[]> {
+  const { subject, engine, budgetMs } = request;
+  const path = subject.path ?? subject.ownerUri;
+  if (subject.kind === 'notebook') {
+    const cells = (subject as NotebookSubject).notebook.cells;
+    const before = cells.map((cell) => ({ kind: analysedKind(cell), text: cell.document.text }));
+    const after = await engine.run('fixCells', { cells: before, path, config: request.config, unsafe: request.unsafe }, budgetMs);
+    throwIfCancelled(request.token);
+    const changes: DocumentChange[] = [];
+    cells.forEach((cell, index) => {
+      const original = before[index]?.text ?? '';
+      const fixed = after[index] ?? original;
+      if (fixed !== original) changes.push({ uri: cell.uri, version: cell.version, edits: [minimalEdit(original, fixed)] });
+    });
+    return changes;
+  }
   const before = subject.text;
-  const after = applyFixes(before, subject.path ?? subject.ownerUri, request.config, { unsafe: request.unsafe }).text;
+  const after = await engine.run('fixText', { text: before, path, config: request.config, unsafe: request.unsafe }, budgetMs);
   throwIfCancelled(request.token);
   if (after === before) return [];
   const uri = subject.targetUris()[0] ?? subject.ownerUri;
@@ -37,28 +59,23 @@ export function fixAllChanges(request: FixAllRequest): DocumentChange[] {
  * happen here, one fix at a time, on the cell texts (masking keeps offsets, so a virtual offset minus
  * the cell's start is an offset in the real cell); a fix that would add a syntax error is skipped.
  */
-function fixNotebook(subject: NotebookSubject, request: FixAllRequest): DocumentChange[] {
-  const cells = subject.notebook.cells;
-  const original = cells.map((cell) => cell.document.text);
-  let current = [...original];
-  const kinds = cells.map((cell): CellKind => (cell.kind === 'code' && cell.languageId === 'python' ? 'code' : 'markdown'));
-  const virtualOf = (texts: readonly string[]): VirtualNotebook => buildVirtualNotebook(texts.map((source, index) => ({ kind: kinds[index] ?? 'markdown', source })));
+export function fixCellTexts(cells: readonly { kind: CellKind; text: string }[], path: string, config: LintConfig, unsafe: boolean): string[] {
+  let current = cells.map((cell) => cell.text);
+  const virtualOf = (texts: readonly string[]): VirtualNotebook => buildVirtualNotebook(texts.map((source, index) => ({ kind: cells[index]?.kind ?? 'markdown', source })));
   const rejected = new Set<string>();
-  const path = subject.path ?? subject.ownerUri;
   let result: LintResult | undefined;
   for (let round = 0; round < MAX_NOTEBOOK_ROUNDS; round++) {
-    throwIfCancelled(request.token);
     const virtual = virtualOf(current);
-    result ??= lint(virtual.text, path, request.config);
+    result ??= lint(virtual.text, path, config);
     const candidate = result.violations.find((violation): violation is Violation & { fix: Fix } => {
       const fix = violation.fix;
       if (!fix || fix.edits.length === 0 || rejected.has(fixKey(violation))) return false;
-      return fix.applicability === 'safe' || (request.unsafe && fix.applicability === 'unsafe');
+      return fix.applicability === 'safe' || (unsafe && fix.applicability === 'unsafe');
     });
     if (!candidate) break;
     const next = applyInCells(virtual, current, candidate.fix.edits, candidate.start);
     const fixed = next && virtualOf(next).text;
-    const fixedResult = next && fixed !== undefined && fixed !== virtual.text && syntaxErrorCount(fixed) <= syntaxErrorCount(virtual.text) ? lint(fixed, path, request.config) : undefined;
+    const fixedResult = next && fixed !== undefined && fixed !== virtual.text && syntaxErrorCount(fixed) <= syntaxErrorCount(virtual.text) ? lint(fixed, path, config) : undefined;
     // Skipped: a fix that crosses cells, changes nothing, adds a syntax error, or leaves its finding in place.
     if (!next || !fixedResult || stillReported(candidate, candidate.fix.edits, fixedResult)) {
       rejected.add(fixKey(candidate));
@@ -67,13 +84,7 @@ function fixNotebook(subject: NotebookSubject, request: FixAllRequest): Document
     current = next;
     result = fixedResult;
   }
-  const changes: DocumentChange[] = [];
-  cells.forEach((cell, index) => {
-    const before = original[index] ?? '';
-    const after = current[index] ?? '';
-    if (before !== after) changes.push({ uri: cell.uri, version: cell.version, edits: [minimalEdit(before, after)] });
-  });
-  return changes;
+  return current;
 }
 
 /** The cell texts with the edits of the finding at `findingAt` applied; undefined when an edit crosses a cell boundary. */

@@ -1,12 +1,12 @@
 /**
  * Lints a subject with its resolved configuration and keeps the last result per document, keyed by
  * document version and settings generation: pull requests, code actions and hover of one version share
- * one lint, and the engine reparses incrementally from the edited tree. The bundled server lints in a
- * child process (LintProcess) that stops a lint at the file's time budget.
+ * one lint. Lints run on the server's EngineHost: in the bundled server a child process that reparses
+ * incrementally and stops a lint at the file's time budget.
  */
-import { lint, type LintResult } from '../engine';
+import type { LintResult } from '../engine';
 import { describeError, throwIfCancelled, type Logger } from './guard';
-import { LintAbortedError, type LintProcess } from './lintProcess';
+import { EngineJobAbortedError, type EngineHost } from './engineProcess';
 import type { DocumentConfig, SettingsService } from './settings';
 import type { StatusReporter } from './status';
 import type { LintSubject } from './subjects';
@@ -32,8 +32,7 @@ export class LintService {
     private readonly settings: SettingsService,
     private readonly status: StatusReporter,
     private readonly log: Logger,
-    /** Where lints run; in this process when absent. */
-    private readonly lintProcess?: LintProcess,
+    private readonly engine: EngineHost,
   ) {}
 
   async lint(subject: LintSubject, token?: CancellationToken): Promise<LintOutcome> {
@@ -64,11 +63,7 @@ export class LintService {
   forget(ownerUri: string): void {
     this.cache.delete(ownerUri);
     this.settled.delete(ownerUri);
-    this.lintProcess?.forget(ownerUri);
-  }
-
-  dispose(): void {
-    this.lintProcess?.dispose();
+    void this.engine.run('forget', { key: ownerUri }, FORGET_BUDGET_MS).catch(() => undefined);
   }
 
   private async run(subject: LintSubject, text: string, config: DocumentConfig): Promise<LintResult | undefined> {
@@ -86,9 +81,9 @@ export class LintService {
     }
     try {
       const path = subject.path ?? subject.ownerUri;
-      const result = this.lintProcess
-        ? await this.lintProcess.lint(subject.ownerUri, text, path, config.config, config.fileTimeBudgetMs).catch((error: unknown) => notAnalysedFor(error))
-        : lint(text, path, config.config, { document: subject.document });
+      const result = await this.engine
+        .run('lint', { key: subject.ownerUri, text, path, config: config.config }, config.fileTimeBudgetMs)
+        .catch((error: unknown) => notAnalysedFor(error));
       if (result.notAnalysed !== undefined) {
         this.log.warn(`not linted ${subject.ownerUri}: ${result.notAnalysed}`);
         this.status.report({ state: 'warning', message: `not linted: ${result.notAnalysed}`, uri: subject.ownerUri });
@@ -122,9 +117,12 @@ function sameKey(a: OutcomeKey, b: OutcomeKey): boolean {
   return a.subject === b.subject && a.version === b.version && a.generation === b.generation && a.config === b.config;
 }
 
-/** A lint the child process did not finish is reported like a parse over its budget: not analysed. */
+/** Forgetting a document is a map deletion in the engine. */
+const FORGET_BUDGET_MS = 1_000;
+
+/** A lint the engine process did not finish is reported like a parse over its budget: not analysed. */
 function notAnalysedFor(error: unknown): LintResult {
-  if (!(error instanceof LintAbortedError)) throw error;
+  if (!(error instanceof EngineJobAbortedError)) throw error;
   return { violations: [], syntaxErrors: [], unusedSuppressions: [], ruleFailures: [], notAnalysed: error.message };
 }
 

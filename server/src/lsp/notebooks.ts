@@ -4,7 +4,7 @@
  * so a fact from one cell (the optimizer) reaches a rule firing in another (the training loop).
  */
 import { NotebookCellKind } from 'vscode-languageserver';
-import { buildVirtualNotebook, type VirtualNotebook } from '../engine/notebook';
+import { buildVirtualNotebook, type CellKind, type VirtualNotebook } from '../engine/notebook';
 import { IncrementalDocument } from '../engine/parse/document';
 import { applyContentChanges } from './documents';
 import type { DidChangeNotebookParam, NotebookCellParam, TextDocumentItemParam } from './params';
@@ -15,6 +15,11 @@ export interface NotebookCellState {
   languageId: string;
   version: number;
   readonly document: IncrementalDocument;
+}
+
+/** Python code cells are analysed; every other cell (markdown, another language) is masked. */
+export function analysedKind(cell: Pick<NotebookCellState, 'kind' | 'languageId'>): CellKind {
+  return cell.kind === 'code' && cell.languageId === 'python' ? 'code' : 'markdown';
 }
 
 export class OpenNotebook {
@@ -29,9 +34,7 @@ export class OpenNotebook {
 
   /** The joined code cells, rebuilt after any change (notebooks are small; a rebuild is a string join). */
   get virtual(): VirtualNotebook {
-    this.virtualCache ??= buildVirtualNotebook(
-      this.cells.map((cell) => ({ kind: cell.kind === 'code' && cell.languageId === 'python' ? 'code' : 'markdown', source: cell.document.text })),
-    );
+    this.virtualCache ??= buildVirtualNotebook(this.cells.map((cell) => ({ kind: analysedKind(cell), source: cell.document.text })));
     return this.virtualCache;
   }
 

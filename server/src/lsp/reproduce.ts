@@ -8,10 +8,11 @@
 import { ErrorCodes, ResponseError, type CancellationToken, type ProgressToken, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_CONFIG, extractTrainingConfig, type LintConfig } from '../engine';
+import { DEFAULT_CONFIG, DEFAULT_FILE_TIME_BUDGET_MS, type LintConfig } from '../engine';
 import { ServerCommands } from '../protocol/messages';
 import type { ReproReport } from '../protocol/reproduce';
 import { ReproductionError, runReproduction, type ReproductionOptions } from '../reproduce/runReproduction';
+import { failRequestIfAborted } from './engineProcess';
 import { CancelledError, UnknownDocumentError } from './guard';
 import type { NanlintServer, ServerExtension } from './server';
 import { filePathOf } from './subjects';
@@ -29,15 +30,15 @@ export function parseReproduceArgs(args: readonly unknown[]): ReproduceCommandAr
 /** Runner settings a host may override (tests: a short wall-time cap, a fixed backend). */
 export type ReproduceCommandOptions = Pick<ReproductionOptions, 'steps' | 'seed' | 'backend' | 'timeoutMs' | 'workerPath'>;
 
-async function documentText(server: NanlintServer, uri: string): Promise<{ text: string; config: Partial<LintConfig> }> {
+async function documentText(server: NanlintServer, uri: string): Promise<{ text: string; config: Partial<LintConfig>; budgetMs: number }> {
   try {
     const outcome = await server.lint(uri);
-    return { text: outcome.text, config: outcome.config.config };
+    return { text: outcome.text, config: outcome.config.config, budgetMs: outcome.config.fileTimeBudgetMs };
   } catch (error) {
     const path = filePathOf(uri);
     // A lens or palette command on a file that was closed meanwhile: read it from disk.
     if (!(error instanceof UnknownDocumentError) || path === undefined) throw error;
-    return { text: readFileSync(path, 'utf8'), config: DEFAULT_CONFIG };
+    return { text: readFileSync(path, 'utf8'), config: DEFAULT_CONFIG, budgetMs: DEFAULT_FILE_TIME_BUDGET_MS };
   }
 }
 
@@ -48,9 +49,11 @@ export async function reproduceDocument(
   options: ReproduceCommandOptions = {},
   workDoneToken?: ProgressToken,
 ): Promise<ReproReport> {
-  const { text, config: lintConfig } = await documentText(server, args.uri);
+  const { text, config: lintConfig, budgetMs } = await documentText(server, args.uri);
   const path = filePathOf(args.uri) ?? args.uri;
-  const config = extractTrainingConfig(text, path, lintConfig, args.line === undefined ? {} : { line: args.line + 1 });
+  const config = await server.engine
+    .run('extract', { text, path, config: lintConfig, ...(args.line === undefined ? {} : { line: args.line + 1 }) }, budgetMs)
+    .catch(failRequestIfAborted('reading the training setup'));
   if (config === null) {
     throw new ResponseError(ErrorCodes.InvalidParams, `no training loop, optimizer or model found to reproduce in ${args.uri}`);
   }

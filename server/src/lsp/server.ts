@@ -30,7 +30,7 @@ import { TextDocumentStore } from './documents';
 import { fixAllChanges } from './fixAll';
 import { guardNotification, guardRequest, UnknownDocumentError, type Logger } from './guard';
 import { hover } from './hover';
-import { LintProcess } from './lintProcess';
+import { createEngineHost, type EngineHost } from './engineProcess';
 import { LintService, type LintOutcome } from './linting';
 import { NotebookStore } from './notebooks';
 import { DiagnosticPusher } from './pushDiagnostics';
@@ -70,6 +70,8 @@ export class NanlintServer {
   private readonly subjects = new Map<string, LintSubject>();
   private readonly settings: SettingsService;
   private readonly lints: LintService;
+  /** Where lints, fixes and extractions run (a child process in the bundled server). */
+  readonly engine: EngineHost;
   private capabilities: ClientCapabilities = {};
   private clientCommands = new Set<string>();
   private readonly configProblems: ConfigProblemPublisher;
@@ -78,8 +80,8 @@ export class NanlintServer {
   constructor(
     readonly connection: Connection,
     extensions: readonly ServerExtension[] = [],
-    /** The bundled script that runs as the lint child process; without it lints run in this process, with no time budget. */
-    lintWorkerScript?: string,
+    /** The bundled script that runs as the engine child process; without it engine jobs run in this process, with no time budget. */
+    engineScript?: string,
   ) {
     // Logging must never throw: a message logged while the connection closes is simply lost.
     const safely = (send: (message: string) => void) => (message: string) => {
@@ -96,7 +98,8 @@ export class NanlintServer {
     };
     this.status = new StatusReporter(connection);
     this.settings = new SettingsService(connection, this.log, () => this.capabilities.workspace?.configuration === true);
-    this.lints = new LintService(this.settings, this.status, this.log, lintWorkerScript === undefined ? undefined : new LintProcess(lintWorkerScript));
+    this.engine = createEngineHost(engineScript);
+    this.lints = new LintService(this.settings, this.status, this.log, this.engine);
     this.configProblems = new ConfigProblemPublisher(connection);
     this.pusher = new DiagnosticPusher(connection, this.lints, this.configProblems, this.log, (owner) => this.subjects.get(owner));
     this.commands.register(ServerCommands.applyFixAll, (args, token) => this.applyFixAll(args, token));
@@ -128,7 +131,7 @@ export class NanlintServer {
     connection.onInitialized(() => this.initialized());
     connection.onShutdown(() => {
       this.pusher.stop();
-      this.lints.dispose();
+      this.engine.dispose();
     });
 
     connection.onDidOpenTextDocument(
@@ -221,6 +224,7 @@ export class NanlintServer {
     const actionServices: CodeActionServices = {
       subjectFor: (uri) => this.subjectFor(uri),
       settings: this.settings,
+      engine: this.engine,
       documentChanges: () => this.capabilities.workspace?.workspaceEdit?.documentChanges === true,
       resolveEdits: () => this.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true,
     };
@@ -319,9 +323,9 @@ export class NanlintServer {
     if (parsed.data.version !== undefined && parsed.data.version !== subject.version) {
       return { applied: false, documents: 0, reason: 'the document changed since the command was issued' };
     }
-    const { settings, config } = await this.settings.configFor(subject);
+    const { settings, config, fileTimeBudgetMs } = await this.settings.configFor(subject);
     if (!settings.enable) return { applied: false, documents: 0, reason: 'nanlint is disabled' };
-    const changes = fixAllChanges({ subject, config, unsafe: settings.fixAllUnsafe, token });
+    const changes = await fixAllChanges({ subject, config, unsafe: settings.fixAllUnsafe, engine: this.engine, budgetMs: fileTimeBudgetMs, token });
     if (changes.length === 0) return { applied: false, documents: 0, reason: 'nothing to fix' };
     const versioned = this.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     const response = await this.connection.workspace.applyEdit({ label: 'nanlint: Fix All', edit: workspaceEdit(changes, versioned) });
@@ -335,8 +339,8 @@ export function defaultExtensions(): ServerExtension[] {
 }
 
 /** Starts the server on a connection (stdio, IPC or in-memory streams) and listens. */
-export function runServer(connection: Connection, extensions: readonly ServerExtension[] = defaultExtensions(), lintWorkerScript?: string): NanlintServer {
-  const server = new NanlintServer(connection, extensions, lintWorkerScript);
+export function runServer(connection: Connection, extensions: readonly ServerExtension[] = defaultExtensions(), engineScript?: string): NanlintServer {
+  const server = new NanlintServer(connection, extensions, engineScript);
   connection.listen();
   return server;
 }

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Position, Range, TextEdit } from 'vscode-languageserver';
-import type { Edit, IncrementalDocument, Span } from '../engine';
+import type { Edit, Span } from '../engine';
 import type { OpenTextDocument } from './documents';
 import type { OpenNotebook } from './notebooks';
 
@@ -24,8 +24,6 @@ export interface LintSubject {
   readonly path: string | undefined;
   /** The text the engine lints: the file, or the notebook's joined and masked code cells. */
   readonly text: string;
-  /** The incrementally parsed document, when there is one whose tree matches `text`. */
-  readonly document: IncrementalDocument | undefined;
   /** The URIs diagnostics land on: the file itself, or each code cell. */
   targetUris(): string[];
   /** Where a span of `text` is in the editor; a span crossing cells is cut at its cell's end. */
@@ -62,10 +60,6 @@ export class FileSubject implements LintSubject {
     return this.open.document.text;
   }
 
-  get document(): IncrementalDocument {
-    return this.open.document;
-  }
-
   targetUris(): string[] {
     return [this.open.uri];
   }
@@ -91,7 +85,6 @@ export class FileSubject implements LintSubject {
 
 export class NotebookSubject implements LintSubject {
   readonly kind = 'notebook';
-  readonly document = undefined;
 
   constructor(readonly notebook: OpenNotebook) {}
 

@@ -1,19 +1,20 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ResponseError } from 'vscode-jsonrpc';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lint, resolveLintConfig } from '../../server/src/engine';
-import { serveLintRequests, type ChildMessage, type LintChannel, type ParentMessage } from '../../server/src/lsp/lintProcess';
+import { serveEngineJobs, type ChildMessage, type EngineChannel, type JobRequest } from '../../server/src/lsp/engineProcess';
 import { fileUri, LspTestClient } from '../helpers/lspHarness';
 import { FOCUS, LSTM_TRAINING } from './samples';
 
-// The bundled server lints in a child process and stops a lint at the file's time budget
-// (`file-time-budget-ms`): a runaway lint must not freeze the server.
+// The bundled server runs lints, fix-all and extraction in a child process and stops a job at the file's
+// time budget (`file-time-budget-ms`): a runaway job must not freeze the server.
 describe.each([
   { entry: 'node dist/server.js --stdio', spawnArgs: ['dist/server.js', '--stdio'], pull: true },
   { entry: 'node dist/server.js --stdio', spawnArgs: ['dist/server.js', '--stdio'], pull: false },
   { entry: 'nanlint server --stdio', spawnArgs: ['bin/nanlint.js', 'server', '--stdio'], pull: true },
-])('$entry with a lint over its time budget (pull: $pull)', ({ spawnArgs, pull }) => {
+])('$entry with a job over its time budget (pull: $pull)', ({ spawnArgs, pull }) => {
   let workspace: string;
   let client: LspTestClient;
 
@@ -28,7 +29,7 @@ describe.each([
     rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('stops that lint, says so, and goes on linting other documents', async () => {
+  it('stops that job, says so, and goes on with the other documents', async () => {
     client = await LspTestClient.start({ spawn: true, spawnArgs, pull, settings: FOCUS });
     // About 8,000 lines: far more than 1 ms of analysis, far less than the harness's own timeouts.
     const slow = fileUri(join(workspace, 'slow', 'train.py'));
@@ -37,27 +38,34 @@ describe.each([
     const status = await client.waitFor(() => client.statuses.find((s) => s.uri === slow && s.state === 'warning'), 'a warning status for the slow file');
     expect(status.message).toBe('not linted: analysis took longer than 1 ms (file-time-budget-ms) and was stopped');
     expect(client.logs.some((line) => line.includes(`not linted ${slow}`))).toBe(true);
+    const fixAll = await client.connection.sendRequest('workspace/executeCommand', { command: 'nanlint.applyFixAll', arguments: [{ uri: slow }] }).catch((error: unknown) => error);
+    expect(fixAll).toBeInstanceOf(ResponseError);
+    expect((fixAll as ResponseError<unknown>).message).toBe('nanlint: fix all was stopped: analysis took longer than 1 ms (file-time-budget-ms) and was stopped');
 
-    // The stopped child is replaced: the next document is linted as usual.
+    // The stopped child is replaced: the next document is linted and fixed as usual.
     const normal = fileUri(join(workspace, 'normal', 'train.py'));
     await client.open(normal, LSTM_TRAINING);
     expect((await client.diagnostics(normal)).map((d) => d.code).sort()).toEqual(['NAN201', 'NAN301']);
     await client.replace(normal, 'lr=0.01', 'lr=1e-3');
     expect((await client.diagnostics(normal)).map((d) => d.code)).toEqual(['NAN201']);
+    const fixed = await client.connection.sendRequest('workspace/executeCommand', { command: 'nanlint.applyFixAll', arguments: [{ uri: normal }] });
+    expect(fixed).toMatchObject({ applied: true, documents: 1 });
+    await client.waitFor(() => client.text(normal).includes('clip_grad_norm_'), 'the fix-all edit');
+    expect(await client.diagnostics(normal)).toEqual([]);
   });
 });
 
-describe('the lint child', () => {
-  it('answers every text of a document as a fresh lint would, reparsing from its previous text', () => {
-    const listeners: ((message: ParentMessage) => void)[] = [];
+describe('the engine child', () => {
+  it('lints every text of a document as a fresh lint would, reparsing from its previous text', () => {
+    const listeners: ((request: JobRequest) => void)[] = [];
     const replies: ChildMessage[] = [];
     const channel = {
-      on(event: 'message' | 'disconnect', listener: (message: ParentMessage) => void): void {
+      on(event: 'message' | 'disconnect', listener: (request: JobRequest) => void): void {
         if (event === 'message') listeners.push(listener);
       },
       send: (message: ChildMessage) => replies.push(message) > 0,
     };
-    serveLintRequests(channel as LintChannel);
+    serveEngineJobs(channel as EngineChannel);
     expect(replies).toEqual([{ ready: true }]);
     const config = resolveLintConfig({ select: FOCUS.select });
     const texts = [
@@ -69,9 +77,23 @@ describe('the lint child', () => {
       LSTM_TRAINING,
     ];
     texts.forEach((text, id) => {
-      for (const listener of listeners) listener({ id, key: 'file:///a.py', text, path: '/a.py', config });
+      for (const listener of listeners) listener({ id, job: 'lint', args: { key: 'file:///a.py', text, path: '/a.py', config } });
       expect(replies[id + 1]).toEqual({ id, result: lint(text, '/a.py', config) });
     });
-    expect(replies.slice(1).map((reply) => ('result' in reply ? reply.result.violations.length : reply))).toEqual([2, 1, 2, 1, 0, 2]);
+    expect(replies.slice(1).map((reply) => ('result' in reply ? (reply.result as { violations: unknown[] }).violations.length : reply))).toEqual([2, 1, 2, 1, 0, 2]);
+  });
+
+  it('answers a job it does not have with a failure, and goes on', () => {
+    const replies: ChildMessage[] = [];
+    let listener: ((request: JobRequest) => void) | undefined;
+    serveEngineJobs({
+      on(event: 'message' | 'disconnect', handler: (request: JobRequest) => void): void {
+        if (event === 'message') listener = handler;
+      },
+      send: (message: ChildMessage) => replies.push(message) > 0,
+    } as EngineChannel);
+    listener?.({ id: 1, job: 'compile' as JobRequest['job'], args: {} });
+    listener?.({ id: 2, job: 'fixText', args: { text: 'x = 1\n', path: '/b.py', config: resolveLintConfig({}), unsafe: false } });
+    expect(replies.slice(1)).toEqual([{ id: 1, failure: expect.stringContaining('compile') }, { id: 2, result: 'x = 1\n' }]);
   });
 });
