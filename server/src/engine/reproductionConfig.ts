@@ -9,6 +9,7 @@ import type { SyntaxNode } from './parse/tree';
 import type { SemanticModel } from './semantic/model';
 import type { LineIndex } from './positions';
 import type { ClipPlacement, LossKind, ModelFamily, Sourced, TrainingConfig } from '../protocol/reproduce';
+import { NAME } from './semantic/identifiers';
 
 export interface ExtractOptions {
   /** 1-based line: pick the training step or optimizer nearest to it. */
@@ -126,9 +127,11 @@ function chooseAnchor(facts: TrainingFacts, lines: LineIndex, line: number | und
   return candidates.reduce((best, candidate) => (distance(candidate) < distance(best) ? candidate : best));
 }
 
+const INTEGER_CONSTANT = new RegExp(String.raw`^[ \t]*(${NAME})[ \t]*=[ \t]*([0-9][0-9_]*)[ \t]*(?:#.*)?$`, 'gmu');
+
 /** A module- or function-level constant whose name says what it is (`SEQ_LEN = 35`). */
 function namedConstant(model: SemanticModel, lines: LineIndex, name: RegExp): Sourced<number> | null {
-  for (const match of model.text.matchAll(/^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([0-9][0-9_]*)[ \t]*(?:#.*)?$/gm)) {
+  for (const match of model.text.matchAll(INTEGER_CONSTANT)) {
     if (!name.test(match[1]!)) continue;
     const value = Number.parseInt(match[2]!.replace(/_/g, ''), 10);
     if (Number.isFinite(value) && value > 0) return { value, line: lines.rowColumn(match.index).row, assumed: false };

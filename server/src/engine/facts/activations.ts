@@ -6,6 +6,7 @@ import type { Region } from '../semantic/outline';
 import { activationName } from './api';
 import { isConditional, reachingBinding, scopeOfBinding, type CallSites } from './flow';
 import type { ModelFact } from './models';
+import { nameUsePattern } from '../semantic/identifiers';
 
 export type ActivationKind = 'softmax' | 'log_softmax' | 'sigmoid';
 
@@ -350,7 +351,7 @@ export function feedsOnlyTracedUse(model: SemanticModel, activation: ActivationF
   return activation.names.every((binding) => {
     const scope = scopeOfBinding(model, binding);
     const after = model.text.slice(binding.node.endIndex, scope.end);
-    const uses = after.match(new RegExp(`(?<![\\w.])${binding.name}\\b`, 'g'));
+    const uses = after.match(nameUsePattern(binding.name, 'g'));
     return uses?.length === 1;
   });
 }

@@ -2,6 +2,7 @@ import type { SyntaxNode } from '../parse/tree';
 import { CALL_NAMES_OF_INTEREST, isQualifiedCallOfInterest } from './api';
 import type { SemanticModel } from '../semantic/model';
 import type { Region, Statement } from '../semantic/outline';
+import { NAME, NOT_AFTER_NAME_OR_DOT } from '../semantic/identifiers';
 
 /** One call expression with what the facts ask of it; the tree is asked only when a fact needs more. */
 export class CallFact {
@@ -92,9 +93,9 @@ export class CallFact {
 // A call through a dotted name: `torch.optim.Adam(`, `optimizer.step(`, `criterion(`. Names are Python
 // identifiers, which may be non-ASCII (`学习率.step(`): a fix that reuses such a name from the file must
 // be recognised when the file is linted again.
-const NAMED_CALL = /(?<![\p{ID_Continue}.])([\p{ID_Start}_]\p{ID_Continue}*(?:\s*\.\s*[\p{ID_Start}_]\p{ID_Continue}*)*)\s*\(/gu;
+const NAMED_CALL = new RegExp(String.raw`${NOT_AFTER_NAME_OR_DOT}(${NAME}(?:\s*\.\s*${NAME})*)\s*\(`, 'gu');
 // A method called on an expression: `loss.mean().backward(`, `x[:, 0].std(`.
-const METHOD_CALL = /[)\]]\s*\.\s*([\p{ID_Start}_]\p{ID_Continue}*)\s*\(/gu;
+const METHOD_CALL = new RegExp(String.raw`[)\]]\s*\.\s*(${NAME})\s*\(`, 'gu');
 
 export interface CollectOptions {
   /** Collect every call, not only those the facts can ask about (for tests that check the filter). */

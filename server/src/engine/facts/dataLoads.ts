@@ -2,6 +2,7 @@ import type { SyntaxNode } from '../parse/tree';
 import type { SemanticModel } from '../semantic/model';
 import type { Region, Statement } from '../semantic/outline';
 import type { CallFact } from './calls';
+import { NAME_END, NOT_AFTER_NAME_OR_DOT } from '../semantic/identifiers';
 
 /** `pd.read_csv(...)` and the other calls that load a table which may have empty cells. */
 export interface DataLoadFact {
@@ -262,7 +263,7 @@ class DataFlow {
     const before = text.slice(Math.max(0, identifier.startIndex - 64), identifier.startIndex);
     if (/\.\s*$/.test(before)) {
       // An attribute name: only `self.<name>` holds something of its own.
-      if (!/(?<![\w.])self\s*\.\s*$/.test(before)) return [];
+      if (!SELF_DOT_AT_END.test(before)) return [];
       const classRegion = this.model.enclosingClass(identifier.startIndex);
       if (!classRegion) return [];
       const method = this.methodOf(classRegion, name);
@@ -319,15 +320,17 @@ function isSink(call: CallFact): boolean {
   return call.receiver !== null && call.method !== null && FIT_METHODS.has(call.method);
 }
 
-const SEARCHABLE_NAME = /^\w+$/;
+const SELF_DOT_AT_END = new RegExp(String.raw`${NOT_AFTER_NAME_OR_DOT}self\s*\.\s*$`, 'u');
+const SEARCHABLE_NAME = /^\p{ID_Continue}+$/u;
 
 /**
- * A whole-word match of a plain Python name (`\w+`, so no escaping is needed). Anything else is refused:
- * an empty word would match at every position, and the loops over its matches would never end.
+ * A whole-word match of a plain Python name (identifier characters only, so no escaping is needed).
+ * Anything else is refused: an empty word would match at every position, and the loops over its
+ * matches would never end.
  */
 function wordPattern(word: string): RegExp {
   if (!SEARCHABLE_NAME.test(word)) throw new Error(`not a searchable name: ${JSON.stringify(word)}`);
-  return new RegExp(`\\b${word}\\b`, 'g');
+  return new RegExp(`(?<!\\p{ID_Continue})${word}${NAME_END}`, 'gu');
 }
 
 function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {

@@ -178,7 +178,8 @@ function isExtreme(model: SemanticModel, expression: SyntaxNode, names: Set<stri
 function zeroEntriesReplaced(text: string, name: string, from: number, to: number): boolean {
   const assignment = /^\s*\[[^\n]*\]\s*=(?!=)/;
   for (let at = text.indexOf(name, from); at !== -1 && at < to; at = text.indexOf(name, at + name.length)) {
-    if (/[\w.]/.test(text[at - 1] ?? '')) continue;
+    // Two code units before: a name character outside the BMP (`𝛼`) is a surrogate pair.
+    if (/[\p{ID_Continue}.]$/u.test(text.slice(Math.max(0, at - 2), at))) continue;
     const lineEnd = text.indexOf('\n', at);
     if (assignment.test(text.slice(at + name.length, lineEnd === -1 ? text.length : lineEnd))) return true;
   }

@@ -3,6 +3,7 @@ import type { Binding, SemanticModel } from '../semantic/model';
 import type { Region } from '../semantic/outline';
 import { lineStartOf } from '../positions';
 import { CallFact } from './calls';
+import { isName, NAME_END, NOT_AFTER_NAME_OR_DOT } from '../semantic/identifiers';
 
 /**
  * How a value reaches a use: the assignment that reaches a name (never its own statement's), whether
@@ -43,7 +44,7 @@ export function isConditional(model: SemanticModel, binding: Binding, use: Synta
   return false;
 }
 
-const CONDITIONAL_HEADER = /^(?:if|elif|else|except|case)\b/;
+const CONDITIONAL_HEADER = new RegExp(`^(?:if|elif|else|except|case)${NAME_END}`, 'u');
 
 function indentationOf(text: string, lineStart: number): number {
   let end = lineStart;
@@ -176,8 +177,8 @@ export class CallSites {
 
 /** `name(` or `self.name(` for any of the names; group 1 is the callee, group 2 the name. */
 function callPattern(names: string[]): RegExp {
-  const identifiers = names.filter((name) => /^[A-Za-z_]\w*$/.test(name));
-  return new RegExp(`(?<![\\w.])((?:self\\s*\\.\\s*)?(${identifiers.join('|') || '(?!)'}))\\s*\\(`, 'g');
+  const identifiers = names.filter(isName);
+  return new RegExp(String.raw`${NOT_AFTER_NAME_OR_DOT}((?:self\s*\.\s*)?(${identifiers.join('|') || '(?!)'}))\s*\(`, 'gu');
 }
 
 function describeParameter(definition: Region, parameterNode: SyntaxNode): Parameter | null {

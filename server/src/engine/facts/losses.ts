@@ -6,6 +6,7 @@ import { CallFact } from './calls';
 import type { CompileFact } from './compiles';
 import { CallSites, reachingBinding } from './flow';
 import type { ModelFact } from './models';
+import { NAME } from '../semantic/identifiers';
 
 /** What a loss computes from its prediction, which decides the activation it expects before it. */
 export type LossKind =
@@ -81,6 +82,10 @@ function mayNameLoss(qualifiedName: string): boolean {
 
 const FUNCTIONAL_LOSS_NAMES = ['cross_entropy', 'nll_loss'];
 
+// `name = ` or `self.name = ` from a line's start up to a value (then up to a dotted qualifier before it).
+const HOLDER_BEFORE = new RegExp(String.raw`^[ \t]*(?:self[ \t]*\.[ \t]*)?(${NAME})[ \t]*=[ \t]*$`, 'u');
+const HOLDER_BEFORE_QUALIFIER = new RegExp(String.raw`^[ \t]*(?:self\.)?(${NAME})[ \t]*=[ \t]*[\p{ID_Continue}.]*$`, 'u');
+
 /** `loss_fn = F.cross_entropy` / `self.loss_fn = F.binary_cross_entropy_with_logits`: the names holding a functional loss. */
 function functionalLossHolders(model: SemanticModel): string[] {
   const { text } = model;
@@ -92,7 +97,7 @@ function functionalLossHolders(model: SemanticModel): string[] {
       const rest = text.slice(at + word.length, lineEnd === -1 ? text.length : lineEnd);
       if (!/^(?:_with_logits)?[ \t]*\r?$/.test(rest)) continue;
       const lineStart = text.lastIndexOf('\n', at) + 1;
-      const assignment = /^[ \t]*(?:self\.)?([A-Za-z_]\w*)[ \t]*=[ \t]*[\w.]*$/.exec(text.slice(lineStart, at));
+      const assignment = HOLDER_BEFORE_QUALIFIER.exec(text.slice(lineStart, at));
       if (assignment) holders.push(assignment[1]!);
     }
   }
@@ -242,7 +247,7 @@ function holderName(model: SemanticModel, construction: SyntaxNode): string | nu
   // The common `criterion = nn.CrossEntropyLoss()` / `self.loss_fn = ...` is read from the line's text.
   const { text } = model;
   const lineStart = lineStartOf(text, construction.startIndex);
-  const assigned = /^[ \t]*(?:self[ \t]*\.[ \t]*)?([A-Za-z_]\w*)[ \t]*=[ \t]*$/.exec(text.slice(lineStart, construction.startIndex));
+  const assigned = HOLDER_BEFORE.exec(text.slice(lineStart, construction.startIndex));
   if (assigned) return assigned[1]!;
   const parent = construction.parent;
   if (!parent) return null;

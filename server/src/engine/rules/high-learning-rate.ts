@@ -5,6 +5,7 @@ import type { Constant } from '../semantic/constants';
 import type { SemanticModel } from '../semantic/model';
 import { defineRule, type Edit } from '../rule';
 import { formatNumber } from '../messages';
+import { isName, NAME_END, nameUsePattern } from '../semantic/identifiers';
 
 const REASONS: Record<string, string> = {
   sgd: 'plain SGD steps overshoot and the loss overflows to inf, then NaN',
@@ -78,7 +79,11 @@ function isOnlyUse(model: SemanticModel, argument: SyntaxNode, optimizer: Optimi
   // `LR` or `args.lr`: the name the value travels under must appear exactly once besides its definition.
   const name = argument.type === 'identifier' ? argument.text : argument.type === 'attribute' ? argument.childForFieldName('attribute')?.text : undefined;
   if (!name || !optimizer.call) return false;
-  const pattern = argument.type === 'identifier' ? new RegExp(`(?<![\\w.])${name}\\b`) : new RegExp(`\\.${name}\\b|["']--?${name.replace(/_/g, '[-_]')}["']|\\bdest\\s*=\\s*["']${name}["']`);
+  if (!isName(name)) return false;
+  const pattern =
+    argument.type === 'identifier'
+      ? nameUsePattern(name)
+      : new RegExp(String.raw`\.${name}${NAME_END}|["']--?${name.replace(/_/g, '[-_]')}["']|(?<!\p{ID_Continue})dest\s*=\s*["']${name}["']`, 'u');
   const uses = model.occurrences(pattern);
   // Identifier: the definition and this use. Attribute: the argparse option string and this use.
   return uses === 2;

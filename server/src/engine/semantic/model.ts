@@ -2,6 +2,7 @@ import type { SyntaxNode, Tree } from '../parse/tree';
 import { evaluateConstant, type Constant } from './constants';
 import { canonicalQualifiedName, importBindings } from './imports';
 import { buildOutline, statementAt, type Outline, type Region, type Statement } from './outline';
+import { isName, NAME } from './identifiers';
 
 export type BindingKind = 'import' | 'assign' | 'def' | 'class' | 'param' | 'target';
 
@@ -80,11 +81,11 @@ export class SemanticModel {
 
   /** How often a pattern occurs in the text; cached, since rules ask about the same names repeatedly. */
   occurrences(pattern: RegExp): number {
-    const key = pattern.source;
+    const key = `${pattern.flags}/${pattern.source}`;
     let count = this.occurrenceCache.get(key);
     if (count === undefined) {
       count = 0;
-      for (const _ of this.text.matchAll(new RegExp(pattern.source, 'g'))) count++;
+      for (const _ of this.text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`))) count++;
       this.occurrenceCache.set(key, count);
     }
     return count;
@@ -417,7 +418,7 @@ export class SemanticModel {
       return;
     }
     targets.forEach((target, index) => {
-      if (/^[A-Za-z_]\w*$/.test(target)) this.addBinding(scope, new LazyBinding(target, 'target', statement, null, index));
+      if (isName(target)) this.addBinding(scope, new LazyBinding(target, 'target', statement, null, index));
     });
   }
 
@@ -483,12 +484,12 @@ export class SemanticModel {
 const MAX_EVALUATION_DEPTH = 200;
 
 // The targets at the start of an assignment statement: `x`, `self.x`, `a, b` (with an optional annotation).
-const ASSIGNMENT = /([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*)[ \t]*(?::[^=\n]*)?=(?!=)/y;
-const AUGMENTED_ASSIGNMENT = /([A-Za-z_]\w*)[ \t]*(?:\+|-|\*\*|\*|\/\/|\/|%|@|&|\||\^|>>|<<)=/y;
+const ASSIGNMENT = new RegExp(String.raw`(${NAME}(?:\.${NAME})?(?:[ \t]*,[ \t]*${NAME})*)[ \t]*(?::[^=\n]*)?=(?!=)`, 'yu');
+const AUGMENTED_ASSIGNMENT = new RegExp(String.raw`(${NAME})[ \t]*(?:\+|-|\*\*|\*|\/\/|\/|%|@|&|\||\^|>>|<<)=`, 'yu');
 // The first name of an assigned value, and after it the attribute of `self.x`.
-const VALUE_ROOT = /\s*([A-Za-z_]\w*)(?:\s*\.\s*)?/y;
+const VALUE_ROOT = new RegExp(String.raw`\s*(${NAME})(?:\s*\.\s*)?`, 'yu');
 // A second top-level `=` after the first target: `a = b = value` (keyword arguments sit inside brackets).
-const CHAINED_ASSIGNMENT = /^[ \t]*[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*=(?!=)/;
+const CHAINED_ASSIGNMENT = new RegExp(String.raw`^[ \t]*[\p{ID_Start}_][\p{ID_Continue}.]*(?:[ \t]*,[ \t]*${NAME})*[ \t]*=(?!=)`, 'u');
 
 /** A binding whose statement and value nodes are looked up in the tree only when a rule follows it. */
 class LazyBinding implements Binding {
