@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { parse } from '../server/src/engine/parse/tree';
 import { countLines, generateCorpus, Random, type CorpusFile } from './corpus';
 import { BenchLspClient, type Range } from './lspClient';
 import { headline, mib, ms, percentile, table, thousands } from './stats';
@@ -22,10 +23,27 @@ function signed(bytes: number): string {
   return `${bytes >= 0 ? '+' : ''}${mib(bytes)} MiB`;
 }
 
-/** A file of exactly `lines` lines cut from the generated corpus. */
-function fileOfLines(seed: number, lines: number): string {
-  const text = generateCorpus({ seed, totalLines: lines + 200 }).map((file) => file.text).join('\n');
-  return text.split('\n').slice(0, lines).join('\n') + '\n';
+/**
+ * A file of exactly `lines` lines of the generated corpus that parses without a syntax error: the first
+ * window of that many lines that starts and ends between top-level statements. (Cutting at a fixed line
+ * can end the file inside a statement, and a file with a syntax error is measured separately.)
+ */
+function validFileOfLines(seed: number, lines: number): string {
+  const all = generateCorpus({ seed, totalLines: lines * 2 }).map((file) => file.text).join('\n').split('\n');
+  const topLevel = (line: string | undefined): boolean => line === undefined || /^[A-Za-z_@#]/.test(line);
+  for (let start = 0; start + lines <= all.length; start++) {
+    if (!topLevel(all[start]) || !topLevel(all[start + lines])) continue;
+    const text = all.slice(start, start + lines).join('\n') + '\n';
+    if (!parse(text).rootNode.hasError) return text;
+  }
+  throw new Error(`no ${lines}-line window of corpus seed ${seed} parses cleanly`);
+}
+
+/** The same file with a syntax error at its end: an unclosed call, as when typing one. */
+function withUnclosedCallAtEnd(text: string): string {
+  const lines = text.split('\n');
+  lines.splice(lines.length - 2, 1, 'model = nn.Sequential(');
+  return lines.join('\n');
 }
 
 /**
@@ -153,23 +171,29 @@ function cliThroughput(jobs: number, root: string, lines: number): { seconds: nu
 }
 
 async function main(): Promise<void> {
-  const text = fileOfLines(2_026, 2_000);
+  const text = validFileOfLines(2_026, 2_000);
+  const broken = withUnclosedCallAtEnd(text);
   const out: string[] = [];
 
   const pull = await latency(true, text);
   const push = await latency(false, text);
+  const pullBroken = await latency(true, broken);
   const p95 = percentile(pull, 95);
   out.push(
     '## Edit → diagnostics latency (real server, 2,000-line file)',
     '',
     `${EDITS} single-character incremental edits (typing and deleting short words at line ends), each followed by`,
     'waiting for that version\'s diagnostics: a `textDocument/diagnostic` pull, or the next `publishDiagnostics` push.',
+    'The last row is the same file with an unclosed call on its second-to-last line: a file with a syntax error',
+    'is analysed from a fresh parse (tree-sitter recovers from errors differently when it parses incrementally,',
+    'and the editor must show what `nanlint check` reports), so every edit pays a full parse there.',
     '',
     table(
       ['mode', 'p50 ms', 'p95 ms', 'max ms'],
       [
         ['pull', ms(percentile(pull, 50)), ms(p95), ms(Math.max(...pull))],
         ['push', ms(percentile(push, 50)), ms(percentile(push, 95)), ms(Math.max(...push))],
+        ['pull, syntax error in the file', ms(percentile(pullBroken, 50)), ms(percentile(pullBroken, 95)), ms(Math.max(...pullBroken))],
       ],
     ),
     '',
