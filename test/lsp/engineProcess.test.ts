@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lint, resolveLintConfig } from '../../server/src/engine';
-import { serveEngineJobs, type ChildMessage, type EngineChannel, type JobRequest } from '../../server/src/lsp/engineProcess';
+import { serveEngineJobs, type JobRequest } from '../../server/src/lsp/engineProcess';
+import type { WorkerReply, WorkerRequest } from '../../server/src/workers/workerProcess';
 import { fileUri, LspTestClient } from '../helpers/lspHarness';
 import { FOCUS, LSTM_TRAINING } from './samples';
 
@@ -55,18 +56,28 @@ describe.each([
   });
 });
 
+/** An engine child on a fake channel: `send` delivers a request, `replies` collects the answers. */
+function engineChild(): { send(id: number, request: JobRequest): void; replies: WorkerReply<unknown>[] } {
+  const listeners: ((message: WorkerRequest<JobRequest>) => void)[] = [];
+  const replies: WorkerReply<unknown>[] = [];
+  serveEngineJobs({
+    on(event: 'message' | 'disconnect', listener: (message: WorkerRequest<JobRequest>) => void): void {
+      if (event === 'message') listeners.push(listener);
+    },
+    send: (reply: WorkerReply<unknown>) => replies.push(reply) > 0,
+  } as Parameters<typeof serveEngineJobs>[0]);
+  return {
+    send: (id, request) => {
+      for (const listener of listeners) listener({ id, request });
+    },
+    replies,
+  };
+}
+
 describe('the engine child', () => {
   it('lints every text of a document as a fresh lint would, reparsing from its previous text', () => {
-    const listeners: ((request: JobRequest) => void)[] = [];
-    const replies: ChildMessage[] = [];
-    const channel = {
-      on(event: 'message' | 'disconnect', listener: (request: JobRequest) => void): void {
-        if (event === 'message') listeners.push(listener);
-      },
-      send: (message: ChildMessage) => replies.push(message) > 0,
-    };
-    serveEngineJobs(channel as EngineChannel);
-    expect(replies).toEqual([{ ready: true }]);
+    const child = engineChild();
+    expect(child.replies).toEqual([{ ready: true }]);
     const config = resolveLintConfig({ select: FOCUS.select });
     const texts = [
       LSTM_TRAINING,
@@ -77,23 +88,16 @@ describe('the engine child', () => {
       LSTM_TRAINING,
     ];
     texts.forEach((text, id) => {
-      for (const listener of listeners) listener({ id, job: 'lint', args: { key: 'file:///a.py', text, path: '/a.py', config } });
-      expect(replies[id + 1]).toEqual({ id, result: lint(text, '/a.py', config) });
+      child.send(id, { job: 'lint', args: { key: 'file:///a.py', text, path: '/a.py', config } });
+      expect(child.replies[id + 1]).toEqual({ id, result: lint(text, '/a.py', config) });
     });
-    expect(replies.slice(1).map((reply) => ('result' in reply ? (reply.result as { violations: unknown[] }).violations.length : reply))).toEqual([2, 1, 2, 1, 0, 2]);
+    expect(child.replies.slice(1).map((reply) => ('result' in reply ? (reply.result as { violations: unknown[] }).violations.length : reply))).toEqual([2, 1, 2, 1, 0, 2]);
   });
 
   it('answers a job it does not have with a failure, and goes on', () => {
-    const replies: ChildMessage[] = [];
-    let listener: ((request: JobRequest) => void) | undefined;
-    serveEngineJobs({
-      on(event: 'message' | 'disconnect', handler: (request: JobRequest) => void): void {
-        if (event === 'message') listener = handler;
-      },
-      send: (message: ChildMessage) => replies.push(message) > 0,
-    } as EngineChannel);
-    listener?.({ id: 1, job: 'compile' as JobRequest['job'], args: {} });
-    listener?.({ id: 2, job: 'fixText', args: { text: 'x = 1\n', path: '/b.py', config: resolveLintConfig({}), unsafe: false } });
-    expect(replies.slice(1)).toEqual([{ id: 1, failure: expect.stringContaining('compile') }, { id: 2, result: 'x = 1\n' }]);
+    const child = engineChild();
+    child.send(1, { job: 'compile' as JobRequest['job'], args: {} });
+    child.send(2, { job: 'fixText', args: { text: 'x = 1\n', path: '/b.py', config: resolveLintConfig({}), unsafe: false } });
+    expect(child.replies.slice(1)).toEqual([{ id: 1, failure: "the engine has no job 'compile'" }, { id: 2, result: 'x = 1\n' }]);
   });
 });

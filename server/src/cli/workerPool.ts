@@ -1,23 +1,10 @@
 /**
- * The workspace scan runs files on one worker per core. Workers are forked processes rather than
- * worker_threads: a thread that runs over its time budget must be stopped, and stopping a thread while
- * it is inside tree-sitter's native code aborts the whole process ("terminate called after throwing an
- * instance of 'Napi::Error'", exit 134 — also on process.exit). A process can be killed cleanly.
+ * The workspace scan runs files on one worker process per core (workers/workerProcess.ts says why
+ * processes): a file that runs over its time budget, or crashes its worker, is reported and skipped.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { WorkerProcess, WorkerStoppedError, serveWorkerRequests, type WorkerChannel } from '../workers/workerProcess';
 import { checkFile, type FileJob } from './fileCheck';
 import type { FileOutcome } from './diagnostics';
-
-/** What the main process sends to a check worker, and what comes back. */
-export interface WorkerRequest {
-  id: number;
-  job: FileJob;
-}
-export type WorkerResponse = { id: number; outcome: FileOutcome } | { id: number; crash: string };
-/** Sent once the worker has loaded the engine, so the time budget counts checking time only. */
-export interface WorkerReady {
-  ready: true;
-}
 
 /** Tells the bundled CLI script that it was started as a check worker, not as the command line. */
 export const CHECK_WORKER_ENV = 'NANLINT_CHECK_WORKER';
@@ -57,99 +44,31 @@ function checkHere(job: FileJob): FileOutcome {
   }
 }
 
-function runOnWorkers(jobs: readonly FileJob[], script: string, count: number, budget: (job: FileJob) => number): Promise<FileOutcome[]> {
+async function runOnWorkers(jobs: readonly FileJob[], script: string, count: number, budget: (job: FileJob) => number): Promise<FileOutcome[]> {
   const outcomes: FileOutcome[] = new Array(jobs.length);
   let next = 0;
-  let done = 0;
-  return new Promise((resolveAll) => {
-    const finishOne = (index: number, outcome: FileOutcome): void => {
-      outcomes[index] = outcome;
-      done++;
-      if (done === jobs.length) resolveAll(outcomes);
-    };
-    const startWorker = (): void => {
-      const worker: ChildProcess = fork(script, [], {
-        env: { ...process.env, [CHECK_WORKER_ENV]: '1' },
-        // Structured clone keeps outcomes exactly as built; the worker's own output is not ours to print.
-        serialization: 'advanced',
-        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      });
-      let current: { index: number; timer: NodeJS.Timeout } | undefined;
-      let retired = false;
-      const retire = (kill: boolean): void => {
-        retired = true;
-        if (current) clearTimeout(current.timer);
-        current = undefined;
-        if (kill) worker.kill('SIGKILL');
-        else if (worker.connected) worker.disconnect();
-      };
-      const replaceAfter = (index: number, outcome: FileOutcome): void => {
-        retire(true);
-        finishOne(index, outcome);
-        if (next < jobs.length) startWorker();
-      };
-      const feed = (): void => {
-        if (next >= jobs.length) {
-          retire(false);
-          return;
+  const work = async (): Promise<void> => {
+    const worker = new WorkerProcess<FileJob, FileOutcome>(script, { [CHECK_WORKER_ENV]: '1' }, 'check worker');
+    while (next < jobs.length) {
+      const index = next++;
+      const job = jobs[index] as FileJob;
+      const ms = budget(job);
+      outcomes[index] = await worker.run(job, ms).catch((error: unknown): FileOutcome => {
+        if (error instanceof WorkerStoppedError && error.reason.kind === 'timeout') {
+          return skippedFor(job, 'timeout', `checking took longer than the ${ms} ms budget (file-time-budget-ms)`);
         }
-        const index = next++;
-        const job = jobs[index] as FileJob;
-        const ms = budget(job);
-        const timer = setTimeout(() => {
-          replaceAfter(index, skippedFor(job, 'timeout', `checking took longer than the ${ms} ms budget (file-time-budget-ms)`));
-        }, ms);
-        current = { index, timer };
-        const request: WorkerRequest = { id: index, job };
-        worker.send(request);
-      };
-      worker.on('message', (response: WorkerResponse | WorkerReady) => {
-        if ('ready' in response) {
-          feed();
-          return;
-        }
-        if (!current || response.id !== current.index) return;
-        clearTimeout(current.timer);
-        const { index } = current;
-        current = undefined;
-        finishOne(index, 'outcome' in response ? response.outcome : crashed(jobs[index] as FileJob, response.crash));
-        feed();
+        return crashed(job, error instanceof Error ? error.message : String(error));
       });
-      const onFailure = (reason: string): void => {
-        if (retired || !current) return;
-        const { index } = current;
-        replaceAfter(index, crashed(jobs[index] as FileJob, reason));
-      };
-      worker.on('error', (error) => onFailure(error.message));
-      worker.on('exit', (code, signal) => onFailure(`the check worker exited (${signal ?? `code ${code}`})`));
-    };
-    for (let i = 0; i < count; i++) startWorker();
-  });
-}
-
-/** The part of `process` a check worker talks through. */
-export interface WorkerChannel {
-  on(event: 'message', listener: (request: WorkerRequest) => void): void;
-  on(event: 'disconnect', listener: () => void): void;
-  send?(response: WorkerResponse | WorkerReady): boolean;
-}
-
-/** Runs inside a worker process: answers each request with its outcome, exits when the CLI lets go. */
-export function serveCheckRequests(channel: WorkerChannel): void {
-  const reply = (response: WorkerResponse | WorkerReady): void => {
-    channel.send?.(response);
-  };
-  channel.on('message', (request) => {
-    let response: WorkerResponse;
-    try {
-      response = { id: request.id, outcome: checkFile(request.job) };
-    } catch (error) {
-      response = { id: request.id, crash: error instanceof Error ? error.message : String(error) };
     }
-    reply(response);
-  });
-  channel.on('disconnect', () => process.exit(0));
-  reply({ ready: true });
+    worker.dispose();
+  };
+  await Promise.all(Array.from({ length: count }, work));
+  return outcomes;
+}
+
+/** Runs inside a worker process: answers each file job with its outcome. */
+export function serveCheckRequests(channel: WorkerChannel<FileJob, FileOutcome>): void {
+  serveWorkerRequests(channel, checkFile);
 }
 
 function crashed(job: FileJob, message: string): FileOutcome {

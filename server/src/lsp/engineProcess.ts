@@ -1,13 +1,12 @@
 /**
- * Where the server's engine jobs run. The bundled server runs them in a child process, one at a time, so
- * that a job that runs away (an engine bug that loops, or a file far slower than its size suggests) is
- * stopped at the file's time budget instead of freezing every feature of the editor, and the server stays
- * free to answer meanwhile. A process, not a thread: stopping a thread inside tree-sitter's native code
- * aborts the whole process (see the CLI's workerPool). Without a bundled script (tests running the
+ * Where the server's engine jobs run. The bundled server runs them in a child process, one at a time
+ * (workers/workerProcess.ts), so that a job that runs away (an engine bug that loops, or a file far slower
+ * than its size suggests) is stopped at the file's time budget instead of freezing every feature of the
+ * editor, and the server stays free to answer meanwhile. Without a bundled script (tests running the
  * sources) the same jobs run in this process, with no time budget.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import { WorkerProcess, WorkerStoppedError, serveWorkerRequests, type WorkerChannel } from '../workers/workerProcess';
 import { createEngineJobs, type EngineJob, type EngineJobs, type JobArgs, type JobResult } from './engineJobs';
 
 /** Tells the bundled script that it was started as the server's engine child, not as the server. */
@@ -18,7 +17,7 @@ export interface EngineHost {
   dispose(): void;
 }
 
-/** A job the child did not finish: it ran over its budget, or the child died. */
+/** A job the engine process did not finish: it ran over its budget, or the process died. */
 export class EngineJobAbortedError extends Error {}
 
 /** For requests: an aborted job becomes a RequestFailed response that says what was stopped and why. */
@@ -38,7 +37,7 @@ class InProcessEngine implements EngineHost {
 
   run<K extends EngineJob>(job: K, args: JobArgs<K>): Promise<JobResult<K>> {
     try {
-      return Promise.resolve(callJob(this.jobs, job, args));
+      return Promise.resolve(callJob(this.jobs, { job, args }) as JobResult<K>);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -47,131 +46,43 @@ class InProcessEngine implements EngineHost {
   dispose(): void {}
 }
 
+/** One engine job as it crosses to the child. */
 export interface JobRequest {
-  id: number;
   job: EngineJob;
   args: unknown;
 }
-export type ChildMessage = { ready: true } | { id: number; result: unknown } | { id: number; failure: string };
-
-interface Pending {
-  request: Omit<JobRequest, 'id'>;
-  budgetMs: number;
-  resolve(result: unknown): void;
-  reject(error: Error): void;
-}
 
 class EngineProcess implements EngineHost {
-  private child: ChildProcess | undefined;
-  private ready = false;
-  private readonly queue: Pending[] = [];
-  private current: { id: number; pending: Pending; timer: NodeJS.Timeout } | undefined;
-  private nextId = 0;
-  private disposed = false;
+  private readonly worker: WorkerProcess<JobRequest, unknown>;
 
-  constructor(private readonly script: string) {}
+  constructor(script: string) {
+    this.worker = new WorkerProcess(script, { [ENGINE_WORKER_ENV]: '1' }, 'engine process');
+  }
 
-  run<K extends EngineJob>(job: K, args: JobArgs<K>, budgetMs: number): Promise<JobResult<K>> {
-    if (this.disposed) return Promise.reject(new EngineJobAbortedError('the server is shutting down'));
-    return new Promise((resolve, reject) => {
-      this.queue.push({ request: { job, args }, budgetMs, resolve: resolve as (result: unknown) => void, reject });
-      this.feed();
-    });
+  async run<K extends EngineJob>(job: K, args: JobArgs<K>, budgetMs: number): Promise<JobResult<K>> {
+    try {
+      return (await this.worker.run({ job, args }, budgetMs)) as JobResult<K>;
+    } catch (error) {
+      if (!(error instanceof WorkerStoppedError)) throw error;
+      const { reason } = error;
+      throw new EngineJobAbortedError(
+        reason.kind === 'timeout' ? `analysis took longer than ${reason.budgetMs} ms (file-time-budget-ms) and was stopped` : error.message,
+      );
+    }
   }
 
   dispose(): void {
-    this.disposed = true;
-    const reason = new EngineJobAbortedError('the server is shutting down');
-    for (const pending of this.queue.splice(0)) pending.reject(reason);
-    this.stop(reason);
-  }
-
-  private feed(): void {
-    if (this.current || this.queue.length === 0 || this.disposed) return;
-    const child = this.child ?? this.start();
-    if (!this.ready) return;
-    const pending = this.queue.shift() as Pending;
-    const id = this.nextId++;
-    // The budget counts from the moment the child has the job: queued jobs do not use it up.
-    const timer = setTimeout(() => {
-      this.stop(new EngineJobAbortedError(`analysis took longer than ${pending.budgetMs} ms (file-time-budget-ms) and was stopped`));
-      this.feed();
-    }, pending.budgetMs);
-    this.current = { id, pending, timer };
-    const request: JobRequest = { id, ...pending.request };
-    child.send(request);
-  }
-
-  private start(): ChildProcess {
-    const child = fork(this.script, [], {
-      env: { ...process.env, [ENGINE_WORKER_ENV]: '1' },
-      serialization: 'advanced',
-      // The child's stdout is not ours: over `--stdio` it would corrupt the LSP stream.
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
-    this.child = child;
-    this.ready = false;
-    child.on('message', (message: ChildMessage) => {
-      if (child !== this.child) return;
-      if ('ready' in message) {
-        this.ready = true;
-        this.feed();
-        return;
-      }
-      const current = this.current;
-      if (!current || current.id !== message.id) return;
-      clearTimeout(current.timer);
-      this.current = undefined;
-      if ('result' in message) current.pending.resolve(message.result);
-      else current.pending.reject(new Error(message.failure));
-      this.feed();
-    });
-    const onExit = (reason: string): void => {
-      if (child !== this.child) return;
-      this.stop(new EngineJobAbortedError(`the engine process ${reason}`));
-      this.feed();
-    };
-    child.on('error', (error) => onExit(`failed: ${error.message}`));
-    child.on('exit', (code, signal) => onExit(`exited (${signal ?? `code ${code}`})`));
-    return child;
-  }
-
-  /** Kills the child (the documents it kept go with it) and fails the job it was running. */
-  private stop(reason: EngineJobAbortedError): void {
-    const { child, current } = this;
-    this.child = undefined;
-    this.ready = false;
-    this.current = undefined;
-    if (current) {
-      clearTimeout(current.timer);
-      current.pending.reject(reason);
-    }
-    child?.kill('SIGKILL');
+    this.worker.dispose();
   }
 }
 
-/** The part of `process` the engine child talks through. */
-export interface EngineChannel {
-  on(event: 'message', listener: (request: JobRequest) => void): void;
-  on(event: 'disconnect', listener: () => void): void;
-  send?(message: ChildMessage): boolean;
-}
-
-/** Runs in the child: answers each job, exits when the server lets go. */
-export function serveEngineJobs(channel: EngineChannel): void {
+/** Runs in the child: answers each engine job, exits when the server lets go. */
+export function serveEngineJobs(channel: WorkerChannel<JobRequest, unknown>): void {
   const jobs = createEngineJobs();
-  channel.on('message', (request) => {
-    try {
-      channel.send?.({ id: request.id, result: callJob(jobs, request.job, request.args as JobArgs<typeof request.job>) });
-    } catch (error) {
-      channel.send?.({ id: request.id, failure: error instanceof Error ? error.message : String(error) });
-    }
-  });
-  channel.on('disconnect', () => process.exit(0));
-  channel.send?.({ ready: true });
+  serveWorkerRequests(channel, (request) => callJob(jobs, request));
 }
 
-function callJob<K extends EngineJob>(jobs: EngineJobs, job: K, args: JobArgs<K>): JobResult<K> {
+function callJob(jobs: EngineJobs, { job, args }: JobRequest): unknown {
   if (!Object.hasOwn(jobs, job)) throw new Error(`the engine has no job '${String(job)}'`);
-  return (jobs[job] as (args: JobArgs<K>) => JobResult<K>)(args);
+  return (jobs[job] as (args: unknown) => unknown)(args);
 }
