@@ -212,7 +212,7 @@ async function main(): Promise<void> {
     `## Soak: ${thousands(SOAK_EDITS)} single-character edits, ${SOAK_OPEN_FILES} open files`,
     '',
     `Diagnostics pulled after every ${SOAK_PULL_EVERY}th edit (${thousands(SOAK_EDITS / SOAK_PULL_EVERY)} pulls); latency of the first and last`,
-    `${SOAK_WINDOW} pulls; RSS of the server process and its lint child from /proc/<pid>/status. Soak took ${result.seconds.toFixed(0)} s.`,
+    `${SOAK_WINDOW} pulls; RSS of the server process and its engine child from /proc/<pid>/status. Soak took ${result.seconds.toFixed(0)} s.`,
     '',
     table(
       ['', 'RSS MiB', 'p50 ms', 'p95 ms'],

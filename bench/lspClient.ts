@@ -79,7 +79,7 @@ export class BenchLspClient {
     return new Promise((resolve) => this.waiters.set(uri, { version, resolve }));
   }
 
-  /** Resident set size in bytes of the server and its child processes (the lint child), from Linux /proc. */
+  /** Resident set size in bytes of the server and its child processes (the engine child), from Linux /proc. */
   rssBytes(): number {
     return processTree(this.child.pid ?? 0).reduce((sum, pid) => sum + residentBytes(pid), 0);
   }

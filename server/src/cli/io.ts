@@ -4,7 +4,7 @@ export interface CliIo {
   stderr(text: string): void;
   cwd: string;
   /**
-   * The bundled script that can run as a check worker and as the language server's lint child
+   * The bundled script that can run as a check worker and as the language server's engine child
    * (dist/cli.js). Absent when running from sources (tests): files are then checked in this process,
    * without a time budget.
    */
