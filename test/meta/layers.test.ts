@@ -26,4 +26,8 @@ describe('layers of the server source', () => {
     expect(relativeImports('lsp').filter(into(['cli']))).toEqual([]);
     expect(relativeImports('engine').filter(into(['cli', 'lsp', 'reproduce', 'server', 'reproWorker']))).toEqual([]);
   });
+
+  it('the worker process knows no engine and no face: the CLI and the language server both build on it', () => {
+    expect(relativeImports('workers').filter(into(['engine', 'cli', 'lsp', 'reproduce', 'protocol', 'server']))).toEqual([]);
+  });
 });
