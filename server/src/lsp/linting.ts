@@ -61,9 +61,9 @@ export class LintService {
   }
 
   forget(ownerUri: string): void {
-    this.cache.delete(ownerUri);
     this.settled.delete(ownerUri);
-    void this.engine.run('forget', { key: ownerUri }, FORGET_BUDGET_MS).catch(() => undefined);
+    // Only a document that was linted has a text and tree in the engine to drop.
+    if (this.cache.delete(ownerUri)) void this.engine.run('forget', { key: ownerUri }, FORGET_BUDGET_MS).catch(() => undefined);
   }
 
   private async run(subject: LintSubject, text: string, config: DocumentConfig): Promise<LintResult | undefined> {
