@@ -3,9 +3,11 @@
 import { createConnection } from 'vscode-languageserver/node';
 import { ENGINE_WORKER_ENV, serveEngineJobs } from './lsp/engineProcess';
 import { defaultExtensions, runServer } from './lsp/server';
+import { exitWithParent } from './workers/workerProcess';
 
 if (process.env[ENGINE_WORKER_ENV] === '1' && process.send) {
   delete process.env[ENGINE_WORKER_ENV];
+  exitWithParent();
   serveEngineJobs(process);
 } else {
   runServer(createConnection(), defaultExtensions(), __filename);

@@ -1,6 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerProcess, WorkerStoppedError } from '../../server/src/workers/workerProcess';
 
@@ -78,3 +81,37 @@ describe('a worker process', () => {
     await expect(worker.run({ value: 2 }, 5_000)).rejects.toThrow('the test worker was shut down');
   });
 });
+
+describe('a worker whose parent dies while it is stuck in a request', () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'nanlint-orphan-'));
+    // The worker is the real exitWithParent, bundled from the sources, followed by a request that never ends.
+    writeFileSync(join(folder, 'stuck.ts'), `import { exitWithParent } from ${JSON.stringify(join(__dirname, '../../server/src/workers/workerProcess'))};\nexitWithParent(100);\nprocess.send?.({ pid: process.pid });\nsetTimeout(() => { for (;;) {} }, 50);\n`);
+    buildSync({ entryPoints: [join(folder, 'stuck.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: join(folder, 'stuck.js'), logLevel: 'silent' });
+    writeFileSync(
+      join(folder, 'parent.js'),
+      `const child = require('node:child_process').fork(${JSON.stringify(join(folder, 'stuck.js'))}, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });\nchild.on('message', ({ pid }) => console.log(pid));\n`,
+    );
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('ends with it instead of spinning on as an orphan', async () => {
+    const parent = spawn(process.execPath, [join(folder, 'parent.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(isRunning(pid)).toBe(true);
+    parent.kill('SIGKILL');
+    const deadline = Date.now() + 3_000;
+    while (isRunning(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const orphaned = isRunning(pid);
+    if (orphaned) process.kill(pid, 'SIGKILL');
+    expect(orphaned).toBe(false);
+  });
+});
+
+/** Alive and not a zombie waiting to be reaped (Linux /proc). */
+function isRunning(pid: number): boolean {
+  const status = `/proc/${pid}/status`;
+  return existsSync(status) && !/^State:\s+Z/m.test(readFileSync(status, 'utf8'));
+}

@@ -11,6 +11,7 @@
  * to take, and the worker answers through serveWorkerRequests.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 
 /** What the parent sends, and what the worker answers. */
 export interface WorkerRequest<Request> {
@@ -162,4 +163,24 @@ export function serveWorkerRequests<Request, Result>(channel: WorkerChannel<Requ
   });
   channel.on('disconnect', () => process.exit(0));
   channel.send?.({ ready: true });
+}
+
+// Runs on its own thread, so it still runs while the worker's main thread is stuck in a request.
+const PARENT_WATCH = `
+const { workerData } = require('node:worker_threads');
+setInterval(() => {
+  if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL');
+}, workerData.everyMs);
+`;
+
+/**
+ * Makes a worker process end when its parent does. A worker normally exits on the IPC disconnect, but a
+ * worker stuck in a runaway request never gets to that event: when the parent is killed meanwhile (an
+ * editor stopping a server it thinks hangs), the worker would spin on as an orphan. A thread watches for
+ * the parent to change (an orphan is adopted by init) and kills the process.
+ */
+export function exitWithParent(everyMs = 500): void {
+  const watcher = new Worker(PARENT_WATCH, { eval: true, workerData: { parent: process.ppid, everyMs } });
+  // The watch must not keep an idle worker alive.
+  watcher.unref();
 }
