@@ -26,7 +26,6 @@ export interface LintOutcome {
 export class LintService {
   /** Per document: the last lint, settled or still running (requests about one version share it). */
   private readonly cache = new Map<string, { key: OutcomeKey; outcome: Promise<LintOutcome> }>();
-  private readonly settled = new Map<string, LintOutcome>();
 
   constructor(
     private readonly settings: SettingsService,
@@ -45,23 +44,12 @@ export class LintService {
     const cached = this.cache.get(subject.ownerUri);
     if (cached && sameKey(cached.key, key)) return cached.outcome;
     const text = subject.text;
-    const outcome = this.run(subject, text, config).then((result): LintOutcome => {
-      const settled: LintOutcome = { subject, version, generation, text, config, result };
-      if (this.cache.get(subject.ownerUri)?.outcome === outcome) this.settled.set(subject.ownerUri, settled);
-      return settled;
-    });
+    const outcome = this.run(subject, text, config).then((result): LintOutcome => ({ subject, version, generation, text, config, result }));
     this.cache.set(subject.ownerUri, { key, outcome });
     return outcome;
   }
 
-  /** The last outcome for a document if it is still current, without linting. */
-  current(subject: LintSubject): LintOutcome | undefined {
-    const settled = this.settled.get(subject.ownerUri);
-    return settled && settled.version === subject.version && settled.generation === this.settings.generation ? settled : undefined;
-  }
-
   forget(ownerUri: string): void {
-    this.settled.delete(ownerUri);
     // Only a document that was linted has a text and tree in the engine to drop.
     if (this.cache.delete(ownerUri)) void this.engine.run('forget', { key: ownerUri }, FORGET_BUDGET_MS).catch(() => undefined);
   }
