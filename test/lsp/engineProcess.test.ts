@@ -56,6 +56,24 @@ describe.each([
   });
 });
 
+describe('the bundled server with nanlint.fileTimeBudgetMs', () => {
+  let client: LspTestClient;
+  afterEach(async () => client.shutdown());
+
+  it('stops a lint over the budget the editor sets, and lints the file once the budget is raised', async () => {
+    client = await LspTestClient.start({ spawn: true, spawnArgs: ['dist/server.js', '--stdio'], pull: true, settings: { ...FOCUS, fileTimeBudgetMs: 1 } });
+    const uri = 'file:///workspace/long_training.py';
+    await client.open(uri, LSTM_TRAINING.repeat(300));
+    expect(await client.diagnostics(uri)).toEqual([]);
+    const status = await client.waitFor(() => client.statuses.find((s) => s.uri === uri && s.state === 'warning'), 'a warning status');
+    expect(status.message).toBe('not linted: analysis took longer than 1 ms (file-time-budget-ms) and was stopped');
+    await client.changeSettings({ ...FOCUS, fileTimeBudgetMs: 60_000 });
+    await client.waitFor(() => client.refreshRequests > 0, 'a diagnostic refresh request');
+    const codes = (await client.diagnostics(uri)).map((d) => d.code);
+    expect(codes.filter((code) => code === 'NAN201')).toHaveLength(300);
+  });
+});
+
 /** An engine child on a fake channel: `send` delivers a request, `replies` collects the answers. */
 function engineChild(): { send(id: number, request: JobRequest): void; replies: WorkerReply<unknown>[] } {
   const listeners: ((message: WorkerRequest<JobRequest>) => void)[] = [];

@@ -122,4 +122,16 @@ describe('pyproject.toml', () => {
     const status = await client.waitFor(() => client.statuses.find((s) => s.uri === uri && s.state === 'warning'), 'a warning status');
     expect(status.message).toContain('max-file-size');
   });
+
+  it('takes max-file-size from nanlint.maxFileSize too, and lints again once the setting is cleared', async () => {
+    const uri = project('[tool.nanlint]\n');
+    client = await LspTestClient.start({ workspaceFolder: folder, settings: { ...FOCUS, maxFileSize: 64 } });
+    await client.open(uri, LSTM_TRAINING);
+    expect(await client.diagnostics(uri)).toEqual([]);
+    const status = await client.waitFor(() => client.statuses.find((s) => s.uri === uri && s.state === 'warning'), 'a warning status');
+    expect(status.message).toBe('not linted: larger than max-file-size (64 bytes)');
+    await client.changeSettings({ ...FOCUS, maxFileSize: null });
+    await client.waitFor(() => client.refreshRequests > 0, 'a diagnostic refresh request');
+    expect((await client.diagnostics(uri)).map((d) => d.code).sort()).toEqual(['NAN201', 'NAN301']);
+  });
 });

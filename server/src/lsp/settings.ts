@@ -138,5 +138,7 @@ function editorProjectSettings(settings: Settings): ProjectSettings {
   if (Object.keys(settings.severity).length > 0) project.severity = settings.severity;
   if (Object.keys(settings.learningRateThresholds).length > 0) project.learningRateThresholds = settings.learningRateThresholds;
   if (settings.clipping !== null) project.clipping = settings.clipping;
+  if (settings.maxFileSize !== null) project.maxFileSize = settings.maxFileSize;
+  if (settings.fileTimeBudgetMs !== null) project.fileTimeBudgetMs = settings.fileTimeBudgetMs;
   return project;
 }

@@ -22,6 +22,10 @@ export interface Settings {
   learningRateThresholds: Record<string, number>;
   /** null leaves the choice to pyproject.toml (or the default, 'recurrent'). */
   clipping: 'recurrent' | 'always' | null;
+  /** null leaves it to pyproject.toml (or the default, 5 MiB). */
+  maxFileSize: number | null;
+  /** null leaves it to pyproject.toml (or the default, 10 s). */
+  fileTimeBudgetMs: number | null;
   fixAllUnsafe: boolean;
   reportUnusedNoqa: boolean;
   configurationPreference: ConfigurationPreferenceSetting;
@@ -86,6 +90,18 @@ export const SETTINGS: SettingsTable = {
     schema: z.enum(['recurrent', 'always']).nullable(),
     default: null,
     description: 'When NAN201 asks for gradient clipping: `recurrent` (models with recurrent layers) or `always`. `null` leaves it to pyproject.toml.',
+  },
+  maxFileSize: {
+    key: 'maxFileSize',
+    schema: z.number().int().positive().nullable(),
+    default: null,
+    description: 'Files larger than this many bytes (UTF-8) are not linted. `null` leaves it to pyproject.toml `max-file-size`, or 5 MiB.',
+  },
+  fileTimeBudgetMs: {
+    key: 'fileTimeBudgetMs',
+    schema: z.number().int().positive().nullable(),
+    default: null,
+    description: 'A lint, fix all or reproduction setup that runs longer than this many milliseconds on one file is stopped and reported. `null` leaves it to pyproject.toml `file-time-budget-ms`, or 10 000.',
   },
   fixAllUnsafe: {
     key: 'fixAll.unsafe',
