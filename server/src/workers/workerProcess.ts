@@ -55,7 +55,7 @@ export class WorkerProcess<Request, Result> {
 
   /** Resolves with the worker's result; rejects with the worker's failure or a WorkerStoppedError. */
   run(request: Request, budgetMs: number): Promise<Result> {
-    if (this.disposed) return Promise.reject(new WorkerStoppedError({ kind: 'exit', detail: 'disposed' }, `the ${this.name} was shut down`));
+    if (this.disposed) return Promise.reject(this.shutDown());
     return new Promise((resolve, reject) => {
       this.queue.push({ request, budgetMs, resolve, reject });
       this.feed();
@@ -65,7 +65,7 @@ export class WorkerProcess<Request, Result> {
   /** Lets an idle worker exit on its own; kills a busy one. Queued requests are rejected. */
   dispose(): void {
     this.disposed = true;
-    const stopped = new WorkerStoppedError({ kind: 'exit', detail: 'disposed' }, `the ${this.name} was shut down`);
+    const stopped = this.shutDown();
     for (const pending of this.queue.splice(0)) pending.reject(stopped);
     if (this.current) {
       this.stop(stopped);
@@ -74,6 +74,10 @@ export class WorkerProcess<Request, Result> {
     const child = this.child;
     this.child = undefined;
     if (child?.connected) child.disconnect();
+  }
+
+  private shutDown(): WorkerStoppedError {
+    return new WorkerStoppedError({ kind: 'exit', detail: 'disposed' }, `the ${this.name} was shut down`);
   }
 
   private feed(): void {
