@@ -78,3 +78,21 @@ export function mergeInsertions(edits: readonly Edit[]): Edit[] {
   }
   return merged;
 }
+
+/** One edit that turns `before` into `after`, replacing only what differs (common prefix and suffix kept). */
+export function changedSpan(before: string, after: string): Edit {
+  let prefix = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  // Never split a surrogate pair or a CRLF between the kept and the replaced part.
+  while (prefix > 0 && isLowSurrogateOrLf(before, prefix)) prefix--;
+  while (suffix > 0 && isLowSurrogateOrLf(before, before.length - suffix)) suffix--;
+  return { start: prefix, end: before.length - suffix, content: after.slice(prefix, after.length - suffix) };
+}
+
+function isLowSurrogateOrLf(text: string, index: number): boolean {
+  const code = text.charCodeAt(index);
+  return (code >= 0xdc00 && code <= 0xdfff) || (code === 0x0a && text.charCodeAt(index - 1) === 0x0d);
+}

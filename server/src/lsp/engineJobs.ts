@@ -3,10 +3,10 @@
  * the server's engine child process (bundled server) or in the server's own process (tests, see
  * engineProcess.ts). A job takes and returns only what structured clone can carry.
  */
-import { applyFixes, extractTrainingConfig, IncrementalDocument, lint, type LintConfig, type LintResult } from '../engine';
+import { applyFixes, changedSpan, extractTrainingConfig, IncrementalDocument, lint, type LintConfig, type LintResult } from '../engine';
 import type { CellKind } from '../engine/notebook';
 import type { TrainingConfig } from '../protocol/reproduce';
-import { fixCellTexts, minimalEdit } from './fixAll';
+import { fixCellTexts } from './fixAll';
 
 export interface EngineJobs {
   /** Lints a document's current text; `key` names the document whose previous text and tree are reused. */
@@ -35,8 +35,7 @@ export function createEngineJobs(): EngineJobs {
         documents.set(key, document);
       } else if (document.text !== text) {
         // One edit for everything that changed since the last lint: the reparse still reuses the rest.
-        const { range, newText } = minimalEdit(document.text, text);
-        document.applyChange({ range, text: newText });
+        document.replace(changedSpan(document.text, text));
       }
       try {
         return lint(text, path, config, { document });

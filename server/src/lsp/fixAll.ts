@@ -4,7 +4,7 @@
  * shows how that goes wrong): every round starts from the text the previous round produced.
  */
 import type { CancellationToken } from 'vscode-languageserver';
-import { applyEdits, lint, LineIndex, stillReported, type Edit, type Fix, type LintConfig, type LintResult, type Violation } from '../engine';
+import { applyEdits, changedSpan, lint, LineIndex, stillReported, type Edit, type Fix, type LintConfig, type LintResult, type Violation } from '../engine';
 import { buildVirtualNotebook, type CellKind, type VirtualNotebook } from '../engine/notebook';
 import { parse, syntaxErrorNodes } from '../engine/parse/tree';
 import type { DocumentChange } from './diagnostics';
@@ -110,24 +110,9 @@ function fixKey(violation: Violation): string {
   return `${violation.code}:${violation.start}:${violation.end}:${violation.fix?.title ?? ''}`;
 }
 
-/** One edit replacing only what differs between the two texts (common prefix and suffix kept). */
+/** One LSP edit replacing only what differs between the two texts. */
 export function minimalEdit(before: string, after: string): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string } {
-  let prefix = 0;
-  const shorter = Math.min(before.length, after.length);
-  while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
-  // Never split a surrogate pair or a CRLF between the kept and the replaced part.
-  while (prefix > 0 && isLowSurrogateOrLf(before, prefix)) prefix--;
-  while (suffix > 0 && isLowSurrogateOrLf(before, before.length - suffix)) suffix--;
+  const { start, end, content } = changedSpan(before, after);
   const lines = new LineIndex(before);
-  return {
-    range: { start: lines.positionAt(prefix), end: lines.positionAt(before.length - suffix) },
-    newText: after.slice(prefix, after.length - suffix),
-  };
-}
-
-function isLowSurrogateOrLf(text: string, index: number): boolean {
-  const code = text.charCodeAt(index);
-  return (code >= 0xdc00 && code <= 0xdfff) || (code === 0x0a && text.charCodeAt(index - 1) === 0x0d);
+  return { range: { start: lines.positionAt(start), end: lines.positionAt(end) }, newText: content };
 }

@@ -1,4 +1,5 @@
 import { LineIndex, type Position } from '../positions';
+import type { Edit } from '../rule';
 import { parse, type Point, type Tree } from './tree';
 
 /** An LSP content change: ranged (incremental) or the whole text. */
@@ -43,20 +44,25 @@ export class IncrementalDocument {
       return;
     }
     const lines = this.lineIndex;
-    const startIndex = lines.offsetAt(change.range.start);
-    const oldEndIndex = Math.max(startIndex, lines.offsetAt(change.range.end));
+    const start = lines.offsetAt(change.range.start);
+    this.replace({ start, end: Math.max(start, lines.offsetAt(change.range.end)), content: change.text });
+  }
+
+  /** Replaces `start`–`end` (offsets into the current text) with `content`, editing the kept tree to match. */
+  replace({ start: startIndex, end: oldEndIndex, content }: Edit): void {
+    const lines = this.lineIndex;
     const startPosition = toPoint(lines.positionAt(startIndex));
     const oldEndPosition = toPoint(lines.positionAt(oldEndIndex));
-    this.currentText = this.currentText.slice(0, startIndex) + change.text + this.currentText.slice(oldEndIndex);
+    this.currentText = this.currentText.slice(0, startIndex) + content + this.currentText.slice(oldEndIndex);
     this.lines = undefined;
     if (this.currentTree) {
       this.currentTree.edit({
         startIndex,
         oldEndIndex,
-        newEndIndex: startIndex + change.text.length,
+        newEndIndex: startIndex + content.length,
         startPosition,
         oldEndPosition,
-        newEndPosition: endPointAfter(startPosition, change.text),
+        newEndPosition: endPointAfter(startPosition, content),
       });
     }
     this.treeIsStale = true;
