@@ -6,7 +6,6 @@
 import type { CancellationToken } from 'vscode-languageserver';
 import { applyEdits, changedSpan, lint, LineIndex, stillReported, type Edit, type Fix, type LintConfig, type LintResult, type Violation } from '../engine';
 import { buildVirtualNotebook, type CellKind, type VirtualNotebook } from '../engine/notebook';
-import { parse, syntaxErrorNodes } from '../engine/parse/tree';
 import type { DocumentChange } from './diagnostics';
 import { failRequestIfAborted, type EngineHost } from './engineProcess';
 import { throwIfCancelled } from './guard';
@@ -75,9 +74,10 @@ export function fixCellTexts(cells: readonly { kind: CellKind; text: string }[],
     if (!candidate) break;
     const next = applyInCells(virtual, current, candidate.fix.edits, candidate.start);
     const fixed = next && virtualOf(next).text;
-    const fixedResult = next && fixed !== undefined && fixed !== virtual.text && syntaxErrorCount(fixed) <= syntaxErrorCount(virtual.text) ? lint(fixed, path, config) : undefined;
-    // Skipped: a fix that crosses cells, changes nothing, adds a syntax error, or leaves its finding in place.
-    if (!next || !fixedResult || stillReported(candidate, candidate.fix.edits, fixedResult)) {
+    const fixedResult = fixed !== undefined && fixed !== virtual.text ? lint(fixed, path, config) : undefined;
+    // Skipped: a fix that crosses cells, changes nothing, adds a syntax error (or a text too slow to parse),
+    // or leaves its finding in place.
+    if (!next || !fixedResult || fixedResult.notAnalysed !== undefined || fixedResult.syntaxErrors.length > result.syntaxErrors.length || stillReported(candidate, candidate.fix.edits, fixedResult)) {
       rejected.add(fixKey(candidate));
       continue;
     }
@@ -100,10 +100,6 @@ function applyInCells(virtual: VirtualNotebook, texts: readonly string[], edits:
   const next = [...texts];
   for (const [cellIndex, cellEdits] of byCell) next[cellIndex] = applyEdits(next[cellIndex] ?? '', cellEdits);
   return next;
-}
-
-function syntaxErrorCount(text: string): number {
-  return syntaxErrorNodes(parse(text)).length;
 }
 
 function fixKey(violation: Violation): string {
