@@ -2,7 +2,7 @@ import type { SyntaxNode } from '../parse/tree';
 import type { SemanticModel } from '../semantic/model';
 import type { Region, Statement } from '../semantic/outline';
 import type { CallFact } from './calls';
-import { NAME_END, NOT_AFTER_NAME_OR_DOT } from '../semantic/identifiers';
+import { isName, NOT_AFTER_NAME_OR_DOT, wholeNamePattern } from '../semantic/identifiers';
 
 /** `pd.read_csv(...)` and the other calls that load a table which may have empty cells. */
 export interface DataLoadFact {
@@ -110,7 +110,7 @@ class DataFlow {
       tainted.add(key);
       // Only a plain name is searched for in the text: a target a syntax error left empty
       // (`: = pd.read_csv(p)` parses with a MISSING name) names nothing.
-      if (SEARCHABLE_NAME.test(word) && !words.has(word)) {
+      if (isName(word) && !words.has(word)) {
         words.add(word);
         pending.push(word);
       }
@@ -242,7 +242,7 @@ class DataFlow {
     if (!found) {
       found = [];
       const { text } = this.model;
-      const pattern = wordPattern(word);
+      const pattern = wholeNamePattern(word, 'g');
       pattern.lastIndex = statement.start;
       for (let match = pattern.exec(text); match && match.index < statement.end; match = pattern.exec(text)) {
         const node = statement.node.descendantForIndex(match.index, match.index + word.length);
@@ -297,7 +297,7 @@ class DataFlow {
     if (!found) {
       found = [];
       let last: Statement | undefined;
-      for (const match of this.model.text.matchAll(wordPattern(word))) {
+      for (const match of this.model.text.matchAll(wholeNamePattern(word, 'g'))) {
         const statement = this.model.statementAt(match.index);
         if (statement && statement !== last) found.push(statement);
         last = statement ?? last;
@@ -321,17 +321,6 @@ function isSink(call: CallFact): boolean {
 }
 
 const SELF_DOT_AT_END = new RegExp(String.raw`${NOT_AFTER_NAME_OR_DOT}self\s*\.\s*$`, 'u');
-const SEARCHABLE_NAME = /^\p{ID_Continue}+$/u;
-
-/**
- * A whole-word match of a plain Python name (identifier characters only, so no escaping is needed).
- * Anything else is refused: an empty word would match at every position, and the loops over its
- * matches would never end.
- */
-function wordPattern(word: string): RegExp {
-  if (!SEARCHABLE_NAME.test(word)) throw new Error(`not a searchable name: ${JSON.stringify(word)}`);
-  return new RegExp(`(?<!\\p{ID_Continue})${word}${NAME_END}`, 'gu');
-}
 
 function contains(outer: SyntaxNode, inner: SyntaxNode): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;

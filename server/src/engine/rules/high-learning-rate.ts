@@ -5,7 +5,7 @@ import type { Constant } from '../semantic/constants';
 import type { SemanticModel } from '../semantic/model';
 import { defineRule, type Edit } from '../rule';
 import { formatNumber } from '../messages';
-import { isName, NAME_END, nameUsePattern } from '../semantic/identifiers';
+import { isName, NAME_END, nameUsePattern, NOT_AFTER_NAME } from '../semantic/identifiers';
 
 const REASONS: Record<string, string> = {
   sgd: 'plain SGD steps overshoot and the loss overflows to inf, then NaN',
@@ -83,7 +83,7 @@ function isOnlyUse(model: SemanticModel, argument: SyntaxNode, optimizer: Optimi
   const pattern =
     argument.type === 'identifier'
       ? nameUsePattern(name)
-      : new RegExp(String.raw`\.${name}${NAME_END}|["']--?${name.replace(/_/g, '[-_]')}["']|(?<!\p{ID_Continue})dest\s*=\s*["']${name}["']`, 'u');
+      : new RegExp(String.raw`\.${name}${NAME_END}|["']--?${name.replace(/_/g, '[-_]')}["']|${NOT_AFTER_NAME}dest\s*=\s*["']${name}["']`, 'u');
   const uses = model.occurrences(pattern);
   // Identifier: the definition and this use. Attribute: the argparse option string and this use.
   return uses === 2;
