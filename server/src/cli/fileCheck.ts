@@ -1,9 +1,10 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { LintConfig } from '../engine/config';
-import { applyEdits, applyFixes, docsUrl, lint, UNUSED_NOQA_CODE, UNUSED_NOQA_URL, unusedNoqaViolations, type LintResult } from '../engine';
-import { buildVirtualNotebook, parseNotebookCells, replaceCellSources, sourceLinesInFile, type CellEdit, type NotebookCellInput, type VirtualNotebook } from '../engine/notebook';
+import { docsUrl, fixSubject, lint, TextFixSubject, UNUSED_NOQA_CODE, UNUSED_NOQA_URL, unusedNoqaViolations, type FixableViolation, type FixSubject, type LintResult, type SubjectFixResult } from '../engine';
+import { parseNotebookCells, replaceCellSources, sourceLinesInFile, type VirtualNotebook } from '../engine/notebook';
+import { applyNotebookFixes, NotebookFixSubject } from '../engine/notebookFixes';
 import { LineIndex } from '../engine/positions';
-import type { Applicability, Edit, Violation } from '../engine/rule';
+import type { Edit, Violation } from '../engine/rule';
 import type { Diagnostic, DiagnosticFix, FileOutcome, SkipKind, SyntaxErrorLocation } from './diagnostics';
 
 export type FixMode = 'none' | 'safe' | 'unsafe';
@@ -22,8 +23,6 @@ export interface FileJob {
 }
 
 const BOM = '\uFEFF';
-/** A notebook fix pass re-lints the whole notebook; real fixes converge in two or three passes. */
-const MAX_NOTEBOOK_FIX_PASSES = 10;
 
 export function checkFile(job: FileJob): FileOutcome {
   const read = readSource(job);
@@ -35,17 +34,10 @@ export function checkFile(job: FileJob): FileOutcome {
 
 function checkPython(job: FileJob, text: string, bom: boolean): FileOutcome {
   if (job.fix === 'none') return pythonOutcome(job, text, lint(text, job.filename, job.config), []);
-  const applied = applyFixes(text, job.filename, job.config, { unsafe: job.fix === 'unsafe' });
-  const fixed = applied.fixed.map((violation) => violation.code);
-  let result = applied.remaining;
-  let finalText = applied.text;
-  const idle = job.reportUnusedNoqa ? unusedNoqaViolations(finalText, result.unusedSuppressions) : [];
-  if (idle.length > 0) {
-    // Removing a directive that suppresses nothing cannot reveal a finding, so one pass is enough.
-    finalText = applyEdits(finalText, idle.flatMap((violation) => violation.fix?.edits ?? []));
-    fixed.push(...idle.map((violation) => violation.code));
-    result = lint(finalText, job.filename, job.config);
-  }
+  const applied = fixSubject(new TextFixSubject(text), job.filename, job.config, { unsafe: job.fix === 'unsafe' });
+  const { subject, fixed } = withoutUnusedDirectives(job, applied);
+  const finalText = subject.text;
+  const result = finalText === applied.subject.text ? applied.remaining : lint(finalText, job.filename, job.config);
   if (finalText !== text) {
     const failure = writeBack(job, (bom ? BOM : '') + finalText);
     if (failure) return failure;
@@ -74,6 +66,21 @@ function writeBack(job: FileJob, content: string): FileOutcome | undefined {
   }
 }
 
+/**
+ * With unused-noqa reporting on, fixing also removes the directives that suppress nothing (after the other
+ * fixes, which can make a directive unused). One pass: removing a directive cannot reveal a finding.
+ */
+function withoutUnusedDirectives<Subject extends FixSubject<Subject>>(job: FileJob, applied: SubjectFixResult<Subject>): { subject: Subject; fixed: string[] } {
+  const fixed = applied.fixed.map((violation) => violation.code);
+  const { subject, remaining } = applied;
+  if (!job.reportUnusedNoqa) return { subject, fixed };
+  const idle = unusedNoqaViolations(subject.text, remaining.unusedSuppressions).filter(
+    (violation): violation is FixableViolation => violation.fix !== undefined && subject.accepts(violation as FixableViolation),
+  );
+  if (idle.length === 0) return { subject, fixed };
+  return { subject: subject.withFixes(idle), fixed: [...fixed, ...idle.map((violation) => violation.code)] };
+}
+
 function withUnusedNoqa(job: FileJob, text: string, result: LintResult): Violation[] {
   if (!job.reportUnusedNoqa || result.unusedSuppressions.length === 0) return result.violations;
   return [...result.violations, ...unusedNoqaViolations(text, result.unusedSuppressions)].sort((a, b) => a.start - b.start || a.end - b.end);
@@ -86,20 +93,21 @@ function checkNotebook(job: FileJob, json: string, bom: boolean): FileOutcome {
   let finalJson = json;
   const fixed: string[] = [];
   if (job.fix !== 'none') {
-    const outcome = fixNotebook(cells, job);
+    const outcome = withoutUnusedDirectives(job, applyNotebookFixes(cells, job.filename, job.config, { unsafe: job.fix === 'unsafe' }));
     if (outcome.fixed.length > 0) {
       const changed = new Map<number, string>();
-      outcome.cells.forEach((cell, i) => {
+      outcome.subject.cells.forEach((cell, i) => {
         if (cell.source !== cells[i]?.source) changed.set(i, cell.source);
       });
       finalJson = replaceCellSources(json, changed);
       const failure = writeBack(job, (bom ? BOM : '') + finalJson);
       if (failure) return failure;
       fixed.push(...outcome.fixed);
-      cells = outcome.cells;
+      cells = [...outcome.subject.cells];
     }
   }
-  const notebook = buildVirtualNotebook(cells);
+  const subject = new NotebookFixSubject(cells);
+  const { notebook } = subject;
   const result = lint(notebook.text, job.filename, job.config);
   if (result.notAnalysed !== undefined) return skip(job.filename, 'timeout', result.notAnalysed);
   const indexes = cells.map((cell) => new LineIndex(cell.source));
@@ -110,7 +118,7 @@ function checkNotebook(job: FileJob, json: string, bom: boolean): FileOutcome {
     const index = place && indexes[place.cellIndex];
     if (!place || !index) continue;
     const span = notebook.spanToCell(violation.start, violation.end) ?? { ...place, start: place.offset, end: place.offset };
-    const edits = violation.fix && cellEdits(notebook, cells, violation, place.cellIndex);
+    const edits = violation.fix && cellEdits(subject, { ...violation, fix: violation.fix }, place.cellIndex);
     const fix = violation.fix && edits ? mapFix({ ...violation.fix, edits }, index) : undefined;
     const shifted = { ...violation, start: span.start, end: span.end, related: shiftRelated(violation, notebook, place.cellIndex) };
     const diagnostic = toDiagnostic(shifted, job.filename, index, place.cellIndex + 1, fix);
@@ -128,96 +136,11 @@ function checkNotebook(job: FileJob, json: string, bom: boolean): FileOutcome {
   return { filename: job.filename, diagnostics, fixed, syntaxErrors };
 }
 
-/**
- * Applies fixes cell by cell on the real (unmasked) sources and re-lints the whole notebook after each
- * pass, so a fix never lands on masked IPython syntax and never spans two cells.
- */
-function fixNotebook(initial: NotebookCellInput[], job: FileJob): { cells: NotebookCellInput[]; fixed: string[] } {
-  let cells = initial;
-  const fixed: string[] = [];
-  const rejected = new Set<string>();
-  for (let pass = 0; pass < MAX_NOTEBOOK_FIX_PASSES; pass++) {
-    const notebook = buildVirtualNotebook(cells);
-    const before = lint(notebook.text, job.filename, job.config);
-    const candidates = withUnusedNoqa(job, notebook.text, before)
-      .filter((violation) => violation.fix && applies(violation.fix.applicability, job.fix) && !rejected.has(violationKey(violation)))
-      .map((violation) => ({ violation, cellEditsList: editsByCell(notebook, cells, violation) }))
-      .filter((candidate): candidate is { violation: Violation; cellEditsList: CellEdit[] } => candidate.cellEditsList !== undefined);
-    if (candidates.length === 0) break;
-    const batch = nonOverlapping(candidates);
-    const attempt = applyCellEdits(cells, batch.flatMap((candidate) => candidate.cellEditsList));
-    if (syntaxErrorCount(attempt, job) <= before.syntaxErrors.length) {
-      cells = attempt;
-      fixed.push(...batch.map((candidate) => candidate.violation.code));
-      continue;
-    }
-    // The batch broke the syntax somewhere: take the first fix that is harmless on its own and
-    // never retry the ones that are not; every pass therefore applies or rejects at least one fix.
-    for (const candidate of batch) {
-      const single = applyCellEdits(cells, candidate.cellEditsList);
-      if (syntaxErrorCount(single, job) <= before.syntaxErrors.length) {
-        cells = single;
-        fixed.push(candidate.violation.code);
-        break;
-      }
-      rejected.add(violationKey(candidate.violation));
-    }
-  }
-  return { cells, fixed };
-}
-
-/** The edits of the violation's fix, each in its cell; undefined when there is no fix or an edit fits no cell. */
-function editsByCell(notebook: VirtualNotebook, cells: NotebookCellInput[], violation: Violation): CellEdit[] | undefined {
-  if (!violation.fix) return undefined;
-  const mapped: CellEdit[] = [];
-  for (const edit of violation.fix.edits) {
-    const inCell = notebook.editToCell(edit, violation.start);
-    const cell = inCell && cells[inCell.cellIndex];
-    // An edit over masked IPython syntax would rewrite text the linter never saw.
-    if (!inCell || !cell || cell.source.slice(inCell.start, inCell.end) !== notebook.text.slice(edit.start, edit.end)) return undefined;
-    mapped.push(inCell);
-  }
-  return mapped;
-}
-
 /** The fix's edits in the anchor's cell coordinates; undefined when any edit lies outside that cell. */
-function cellEdits(notebook: VirtualNotebook, cells: NotebookCellInput[], violation: Violation, cellIndex: number): Edit[] | undefined {
-  const mapped = editsByCell(notebook, cells, violation);
+function cellEdits(subject: NotebookFixSubject, violation: FixableViolation, cellIndex: number): Edit[] | undefined {
+  const mapped = subject.cellEdits(violation);
   if (!mapped || mapped.some((edit) => edit.cellIndex !== cellIndex)) return undefined;
   return mapped.map(({ start, end, content }) => ({ start, end, content }));
-}
-
-function applyCellEdits(cells: NotebookCellInput[], edits: CellEdit[]): NotebookCellInput[] {
-  return cells.map((cell, cellIndex) => {
-    const own = edits.filter((edit) => edit.cellIndex === cellIndex).map(({ start, end, content }) => ({ start, end, content }));
-    return own.length === 0 ? cell : { ...cell, source: applyEdits(cell.source, own) };
-  });
-}
-
-function nonOverlapping<T extends { violation: Violation; cellEditsList: CellEdit[] }>(candidates: T[]): T[] {
-  const taken: T[] = [];
-  const used: CellEdit[] = [];
-  for (const candidate of candidates) {
-    const clashes = candidate.cellEditsList.some((edit) =>
-      used.some((other) => other.cellIndex === edit.cellIndex && edit.start <= other.end && other.start <= edit.end),
-    );
-    if (clashes) continue;
-    taken.push(candidate);
-    used.push(...candidate.cellEditsList);
-  }
-  return taken;
-}
-
-function syntaxErrorCount(cells: NotebookCellInput[], job: FileJob): number {
-  return lint(buildVirtualNotebook(cells).text, job.filename, job.config).syntaxErrors.length;
-}
-
-function violationKey(violation: Violation): string {
-  return `${violation.code}@${violation.start}:${violation.message}`;
-}
-
-function applies(applicability: Applicability, mode: FixMode): boolean {
-  return applicability === 'safe' || (applicability === 'unsafe' && mode === 'unsafe');
 }
 
 function shiftRelated(violation: Violation, notebook: VirtualNotebook, cellIndex: number): Violation['related'] {

@@ -62,45 +62,95 @@ function findingKey(violation: Violation): string {
   return `${violation.code}:${violation.start}:${violation.end}`;
 }
 
+/** A finding whose fix fix-all may apply. */
+export type FixableViolation = Violation & { fix: Fix };
+
+/**
+ * What fix-all works on: the text that is linted, and how the fixes of its findings land in the source.
+ * A Python file is its own text; a notebook is its cells, linted as one joined text (notebookFixSubject).
+ */
+export interface FixSubject<Self extends FixSubject<Self>> {
+  readonly text: string;
+  /** Whether the fix can be applied to the source (in a notebook, not when an edit crosses cells). */
+  accepts(violation: FixableViolation): boolean;
+  /** The subject with the fixes' edits (offsets into `text`, accepted, not overlapping) applied. */
+  withFixes(violations: readonly FixableViolation[]): Self;
+}
+
+export interface SubjectFixResult<Subject> {
+  subject: Subject;
+  fixed: Violation[];
+  remaining: LintResult;
+}
+
+/** A Python file as a fix subject. */
+export class TextFixSubject implements FixSubject<TextFixSubject> {
+  constructor(readonly text: string) {}
+
+  accepts(): boolean {
+    return true;
+  }
+
+  withFixes(violations: readonly FixableViolation[]): TextFixSubject {
+    return new TextFixSubject(applyEdits(this.text, violations.flatMap((violation) => violation.fix.edits)));
+  }
+}
+
+/** Fix-all on a Python file's text: see fixSubject. */
+export function applyFixes(text: string, path: string, config?: Partial<LintConfig>, options: FixOptions = {}): FixResult {
+  const { subject, fixed, remaining } = fixSubject(new TextFixSubject(text), path, config, options);
+  return { text: subject.text, fixed, remaining };
+}
+
 /**
  * Lints, applies every applicable fix that does not overlap another, and repeats from the new text
  * until nothing changes: fix-all re-lints instead of stitching stale edits together. A round whose
  * result has more syntax errors than its input keeps only its first fix that parses as cleanly as before.
  * A fix after which its finding is still there (where the edits moved it) did not take effect: the round
- * is redone without it, so no fix is applied again and again.
+ * is redone without it, so no fix is applied again and again. A fix the subject cannot take (a notebook
+ * edit across cells) is left out.
  */
-export function applyFixes(text: string, path: string, config?: Partial<LintConfig>, options: FixOptions = {}): FixResult {
+export function fixSubject<Subject extends FixSubject<Subject>>(
+  initial: Subject,
+  path: string,
+  config?: Partial<LintConfig>,
+  options: FixOptions = {},
+): SubjectFixResult<Subject> {
   const fixed: Violation[] = [];
-  let current = text;
-  let result = lint(current, path, config);
-  // Findings of `current` whose fix did not remove them.
+  let current = initial;
+  let result = lint(current.text, path, config);
+  // Findings of `current` whose fix did not remove them, or whose fix the subject cannot take.
   let ineffective = new Set<string>();
-  const applicable = (violation: Violation): violation is Violation & { fix: Fix } =>
+  const applicable = (violation: Violation): violation is FixableViolation =>
     violation.fix !== undefined &&
     violation.fix.edits.length > 0 &&
     (violation.fix.applicability === 'safe' || (options.unsafe === true && violation.fix.applicability === 'unsafe')) &&
     (!options.codes || options.codes.includes(violation.code)) &&
     !ineffective.has(findingKey(violation));
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const chosen: (Violation & { fix: Fix })[] = [];
+    const chosen: FixableViolation[] = [];
     const taken: Edit[] = [];
     for (const violation of result.violations.filter(applicable)) {
       if (violation.fix.edits.some((edit) => taken.some((other) => overlaps(edit, other)))) continue;
+      if (!current.accepts(violation)) {
+        ineffective.add(findingKey(violation));
+        continue;
+      }
       chosen.push(violation);
       taken.push(...violation.fix.edits);
     }
     if (chosen.length === 0) break;
-    const errorsBefore = syntaxErrorCount(current);
-    let next = applyEdits(current, taken);
+    const errorsBefore = result.syntaxErrors.length;
+    let next = current.withFixes(chosen);
     let applied = chosen;
-    if (syntaxErrorCount(next) > errorsBefore) {
+    if (syntaxErrorCount(next.text) > errorsBefore) {
       // Some fix breaks the syntax here: keep the first one that does not, and re-lint from there.
-      const clean = chosen.find((violation) => syntaxErrorCount(applyEdits(current, violation.fix.edits)) <= errorsBefore);
-      next = clean ? applyEdits(current, clean.fix.edits) : current;
+      const clean = chosen.find((violation) => syntaxErrorCount(current.withFixes([violation]).text) <= errorsBefore);
+      next = clean ? current.withFixes([clean]) : current;
       applied = clean ? [clean] : [];
     }
-    if (next === current) break;
-    const nextResult = lint(next, path, config);
+    if (next.text === current.text) break;
+    const nextResult = lint(next.text, path, config);
     const appliedEdits = applied.flatMap((violation) => violation.fix.edits);
     const stubborn = applied.filter((violation) => stillReported(violation, appliedEdits, nextResult));
     if (stubborn.length > 0) {
@@ -112,5 +162,5 @@ export function applyFixes(text: string, path: string, config?: Partial<LintConf
     result = nextResult;
     ineffective = new Set();
   }
-  return { text: current, fixed, remaining: result };
+  return { subject: current, fixed, remaining: result };
 }

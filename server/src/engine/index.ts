@@ -1,6 +1,6 @@
 /** The engine's public surface: the only module the LSP server, the CLI and the runner import. */
 export { lint, isRuleEnabled, resolveLintConfig, type LintOptions, type LintResult, type RuleFailure } from './linter';
-export { applyEdits, applyFixes, stillReported, type FixOptions, type FixResult } from './fixer';
+export { applyEdits, applyFixes, fixSubject, stillReported, TextFixSubject, type FixableViolation, type FixOptions, type FixResult, type FixSubject, type SubjectFixResult } from './fixer';
 export { changedSpan } from './edits';
 export { noqaEdit, type UnusedDirective } from './suppressions';
 export { UNUSED_NOQA_CODE, UNUSED_NOQA_URL, unusedNoqaViolations } from './unusedNoqa';

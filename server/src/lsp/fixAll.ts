@@ -4,15 +4,14 @@
  * shows how that goes wrong): every round starts from the text the previous round produced.
  */
 import type { CancellationToken } from 'vscode-languageserver';
-import { applyEdits, changedSpan, lint, LineIndex, stillReported, type Edit, type Fix, type LintConfig, type LintResult, type Violation } from '../engine';
-import { buildVirtualNotebook, type CellKind, type VirtualNotebook } from '../engine/notebook';
+import { changedSpan, LineIndex, type LintConfig } from '../engine';
+import type { CellKind } from '../engine/notebook';
+import { applyNotebookFixes } from '../engine/notebookFixes';
 import type { DocumentChange } from './diagnostics';
 import { failRequestIfAborted, type EngineHost } from './engineProcess';
 import { throwIfCancelled } from './guard';
 import { analysedKind } from './notebooks';
 import type { LintSubject, NotebookSubject } from './subjects';
-
-const MAX_NOTEBOOK_ROUNDS = 100;
 
 export interface FixAllRequest {
   subject: LintSubject;
@@ -53,57 +52,10 @@ async function changesOfFixAll(request: FixAllRequest): Promise<DocumentChange[]
   return [{ uri, version: subject.versionOf(uri) ?? null, edits: [minimalEdit(before, after)] }];
 }
 
-/**
- * Notebooks: the engine lints the joined cells, but every edit must land in one cell, so the rounds
- * happen here, one fix at a time, on the cell texts (masking keeps offsets, so a virtual offset minus
- * the cell's start is an offset in the real cell); a fix that would add a syntax error is skipped.
- */
+/** A notebook's cell texts with its fixes applied (engine/notebookFixes.ts): every edit lands in one cell. */
 export function fixCellTexts(cells: readonly { kind: CellKind; text: string }[], path: string, config: LintConfig, unsafe: boolean): string[] {
-  let current = cells.map((cell) => cell.text);
-  const virtualOf = (texts: readonly string[]): VirtualNotebook => buildVirtualNotebook(texts.map((source, index) => ({ kind: cells[index]?.kind ?? 'markdown', source })));
-  const rejected = new Set<string>();
-  let result: LintResult | undefined;
-  for (let round = 0; round < MAX_NOTEBOOK_ROUNDS; round++) {
-    const virtual = virtualOf(current);
-    result ??= lint(virtual.text, path, config);
-    const candidate = result.violations.find((violation): violation is Violation & { fix: Fix } => {
-      const fix = violation.fix;
-      if (!fix || fix.edits.length === 0 || rejected.has(fixKey(violation))) return false;
-      return fix.applicability === 'safe' || (unsafe && fix.applicability === 'unsafe');
-    });
-    if (!candidate) break;
-    const next = applyInCells(virtual, current, candidate.fix.edits, candidate.start);
-    const fixed = next && virtualOf(next).text;
-    const fixedResult = fixed !== undefined && fixed !== virtual.text ? lint(fixed, path, config) : undefined;
-    // Skipped: a fix that crosses cells, changes nothing, adds a syntax error (or a text too slow to parse),
-    // or leaves its finding in place.
-    if (!next || !fixedResult || fixedResult.notAnalysed !== undefined || fixedResult.syntaxErrors.length > result.syntaxErrors.length || stillReported(candidate, candidate.fix.edits, fixedResult)) {
-      rejected.add(fixKey(candidate));
-      continue;
-    }
-    current = next;
-    result = fixedResult;
-  }
-  return current;
-}
-
-/** The cell texts with the edits of the finding at `findingAt` applied; undefined when an edit crosses a cell boundary. */
-function applyInCells(virtual: VirtualNotebook, texts: readonly string[], edits: readonly Edit[], findingAt: number): string[] | undefined {
-  const byCell = new Map<number, Edit[]>();
-  for (const edit of edits) {
-    const inCell = virtual.editToCell(edit, findingAt);
-    if (!inCell) return undefined;
-    const list = byCell.get(inCell.cellIndex) ?? [];
-    list.push({ start: inCell.start, end: inCell.end, content: inCell.content });
-    byCell.set(inCell.cellIndex, list);
-  }
-  const next = [...texts];
-  for (const [cellIndex, cellEdits] of byCell) next[cellIndex] = applyEdits(next[cellIndex] ?? '', cellEdits);
-  return next;
-}
-
-function fixKey(violation: Violation): string {
-  return `${violation.code}:${violation.start}:${violation.end}:${violation.fix?.title ?? ''}`;
+  const fixed = applyNotebookFixes(cells.map(({ kind, text }) => ({ kind, source: text })), path, config, { unsafe });
+  return fixed.subject.cells.map((cell) => cell.source);
 }
 
 /** One LSP edit replacing only what differs between the two texts. */
