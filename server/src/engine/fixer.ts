@@ -143,14 +143,16 @@ export function fixSubject<Subject extends FixSubject<Subject>>(
     const errorsBefore = result.syntaxErrors.length;
     let next = current.withFixes(chosen);
     let applied = chosen;
-    if (syntaxErrorCount(next.text) > errorsBefore) {
+    let nextResult = lint(next.text, path, config);
+    if (nextResult.notAnalysed !== undefined || nextResult.syntaxErrors.length > errorsBefore) {
       // Some fix breaks the syntax here: keep the first one that does not, and re-lint from there.
       const clean = chosen.find((violation) => syntaxErrorCount(current.withFixes([violation]).text) <= errorsBefore);
-      next = clean ? current.withFixes([clean]) : current;
-      applied = clean ? [clean] : [];
+      if (!clean) break;
+      next = current.withFixes([clean]);
+      applied = [clean];
+      nextResult = lint(next.text, path, config);
     }
     if (next.text === current.text) break;
-    const nextResult = lint(next.text, path, config);
     const appliedEdits = applied.flatMap((violation) => violation.fix.edits);
     const stubborn = applied.filter((violation) => stillReported(violation, appliedEdits, nextResult));
     if (stubborn.length > 0) {
