@@ -74,9 +74,7 @@ function withoutUnusedDirectives<Subject extends FixSubject<Subject>>(job: FileJ
   const fixed = applied.fixed.map((violation) => violation.code);
   const { subject, remaining } = applied;
   if (!job.reportUnusedNoqa) return { subject, fixed };
-  const idle = unusedNoqaViolations(subject.text, remaining.unusedSuppressions).filter(
-    (violation): violation is FixableViolation => violation.fix !== undefined && subject.accepts(violation as FixableViolation),
-  );
+  const idle = unusedNoqaViolations(subject.text, remaining.unusedSuppressions).filter((violation) => subject.accepts(violation));
   if (idle.length === 0) return { subject, fixed };
   return { subject: subject.withFixes(idle), fixed: [...fixed, ...idle.map((violation) => violation.code)] };
 }

@@ -67,7 +67,7 @@ export type FixableViolation = Violation & { fix: Fix };
 
 /**
  * What fix-all works on: the text that is linted, and how the fixes of its findings land in the source.
- * A Python file is its own text; a notebook is its cells, linted as one joined text (notebookFixSubject).
+ * A Python file is its own text; a notebook is its cells, linted as one joined text (notebookFixes.ts).
  */
 export interface FixSubject<Self extends FixSubject<Self>> {
   readonly text: string;

@@ -1,5 +1,5 @@
 import { DOCS_BASE_URL } from './docs';
-import type { Violation } from './rule';
+import type { FixableViolation } from './fixer';
 import type { UnusedDirective } from './suppressions';
 
 /**
@@ -11,7 +11,7 @@ export const UNUSED_NOQA_NAME = 'unused-noqa';
 export const UNUSED_NOQA_URL = `${DOCS_BASE_URL}/README.md#suppressing-findings`;
 
 /** One finding per directive that suppressed nothing, with a safe fix that removes the idle codes. */
-export function unusedNoqaViolations(text: string, unused: readonly UnusedDirective[]): Violation[] {
+export function unusedNoqaViolations(text: string, unused: readonly UnusedDirective[]): FixableViolation[] {
   return unused.map((directive) => {
     const original = text.slice(directive.start, directive.end);
     const codes = directive.codes;
