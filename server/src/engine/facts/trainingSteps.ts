@@ -143,6 +143,15 @@ export function collectSteps(model: SemanticModel, calls: CallFact[], optimizers
 }
 
 /**
+ * Whether a line inserted before the statement starting at `statementStart` runs after the step's backward.
+ * Not when an unclosed bracket or a tuple (`(loss.backward(), optimizer.step())`) makes one statement hold
+ * the backward and the later call: a fix's line there would run before the backward.
+ */
+export function insertsAfterBackward(step: TrainingStep, statementStart: number): boolean {
+  return statementStart > step.backward.start;
+}
+
+/**
  * The step's calls of `kind` after its backward and before `end` (by default its `optimizer.step()`):
  * `clip_grad_norm_` or `scaler.unscale_` where they take effect on this step's gradients.
  */

@@ -1,6 +1,6 @@
 import { deleteStatementLines, enclosingStatement, insertLineAfter, insertLineBefore } from '../edits';
 import type { CallFact, TrainingStep } from '../facts/facts';
-import { callsAfterBackward } from '../facts/trainingSteps';
+import { callsAfterBackward, insertsAfterBackward } from '../facts/trainingSteps';
 import { defineRule, type Fix } from '../rule';
 
 export default defineRule({
@@ -74,8 +74,7 @@ function unscaledBetween(step: TrainingStep, clip: CallFact): boolean {
 function unscaleFix(text: string, step: TrainingStep, clip: CallFact): Fix | undefined {
   const scaler = step.backward.receiver?.childForFieldName('function')?.childForFieldName('object');
   const clipStatement = enclosingStatement(clip.node);
-  // The unscale must land after the backward: not so when an unclosed bracket makes one statement hold both.
-  if (!scaler || !step.optimizerExpression || clipStatement.startIndex <= step.backward.start) return undefined;
+  if (!scaler || !step.optimizerExpression || !insertsAfterBackward(step, clipStatement.startIndex)) return undefined;
   const edit = insertLineBefore(text, clipStatement.startIndex, `${scaler.text}.unscale_(${step.optimizerExpression.text})`);
   return edit ? { title: `Insert \`${scaler.text}.unscale_(${step.optimizerExpression.text})\` before the clip`, applicability: 'safe', edits: [edit] } : undefined;
 }

@@ -1,7 +1,7 @@
 import { appendKeywordArgument, insertLineAfter, insertLineBefore, replaceNode } from '../edits';
 import type { AutocastFact } from '../facts/mixedPrecision';
 import type { TrainingStep } from '../facts/facts';
-import { callsAfterBackward } from '../facts/trainingSteps';
+import { callsAfterBackward, insertsAfterBackward } from '../facts/trainingSteps';
 import { snippet } from '../messages';
 import type { SemanticModel } from '../semantic/model';
 import { defineRule, type Edit, type Fix } from '../rule';
@@ -81,8 +81,7 @@ function gradScalerFix(model: SemanticModel, text: string, autocast: AutocastFac
     insertLineAfter(text, stepStatement.startIndex, stepStatement.endIndex, `${scaler}.update()`),
   ];
   const [clip] = callsAfterBackward(step, 'clip');
-  // The unscale must land after the backward: not so when an unclosed bracket makes one statement hold both.
-  if (clip && clip.statement.start <= step.backward.start) return undefined;
+  if (clip && !insertsAfterBackward(step, clip.statement.start)) return undefined;
   if (clip) edits.push(insertLineBefore(text, clip.statement.start, `${scaler}.unscale_(${optimizer.text})`));
   if (edits.some((edit) => edit === null) || stepStatement.text !== step.step.node.text) return undefined;
   return { title: `Keep float16 and scale the loss with \`${scalerClass}\``, applicability: 'unsafe', edits: edits as Edit[] };

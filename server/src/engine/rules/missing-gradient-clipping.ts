@@ -1,6 +1,6 @@
 import { appendKeywordArgument, enclosingStatement, insertLineAfter, insertLineBefore, mergeInsertions, replaceNode } from '../edits';
 import { recurrentLayerFor } from '../facts/recurrence';
-import { callsAfterBackward } from '../facts/trainingSteps';
+import { callsAfterBackward, insertsAfterBackward } from '../facts/trainingSteps';
 import { indentationBefore } from '../positions';
 import { defineRule, type Edit, type RuleContext } from '../rule';
 
@@ -69,9 +69,7 @@ function checkPyTorchSteps({ model, facts, settings, text, report }: RuleContext
           edits = [insertLineAfter(text, backwardStatement.startIndex, backwardStatement.endIndex, lines.join(`\n${indentationBefore(text, backwardStatement.startIndex)}`))];
         } else {
           const stepStatement = enclosingStatement(step.step.node);
-          // One statement holding both calls (`(loss.backward(), optimizer.step())`): a line before it
-          // would clip before the backward, and the finding would stay.
-          if (stepStatement.startIndex <= step.backward.start) return undefined;
+          if (!insertsAfterBackward(step, stepStatement.startIndex)) return undefined;
           edits = lines.map((line) => insertLineBefore(text, stepStatement.startIndex, line));
         }
         if (edits.some((edit) => edit === null)) return undefined;
